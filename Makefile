@@ -1,0 +1,71 @@
+# Cabas — `make run` for a demo, `make test` for everything.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint test-sqlite test-postgres lock messages clean
+
+install: $(STAMP) cabas/web/static/vendor/.built var/.migrated
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+cabas/web/static/vendor/.built: package.json package-lock.json scripts/build-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run -s build
+	@touch $@
+
+var/.migrated: $(STAMP) $(wildcard cabas/*/migrations/*.py)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	@touch $@
+
+run: install
+	$(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy cabas/*/services.py cabas/*/selectors.py
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+test-sqlite: install
+	$(VENV)/bin/pytest -q
+
+# PostgreSQL: DATABASE_URL when it names one, else the local server if it answers.
+# In CI a missing PostgreSQL is a failure, never a skip.
+test-postgres: install
+	@url="$${DATABASE_URL:-}"; \
+	if [[ "$$url" != postgres* ]]; then url="$(PG_URL)"; fi; \
+	if $(PY) scripts/db_answers.py "$$url"; then \
+	  echo "== pytest on PostgreSQL ($$url)"; \
+	  DATABASE_URL="$$url" $(VENV)/bin/pytest -q; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "PostgreSQL does not answer at $$url: CI needs it." >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL does not answer at $$url: suite not run on PostgreSQL."; \
+	fi
+
+test: install lint
+	@echo "== pytest on SQLite"
+	env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+messages: $(STAMP)
+	cd cabas && ../$(PY) ../manage.py makemessages -l en --no-obsolete
+	cd cabas && ../$(PY) ../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules var cabas/web/static/vendor

@@ -1,0 +1,132 @@
+"""Reads of shops for the storefront and the API: filters, distance, open-now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cabas.catalog.models import Category
+from cabas.geo.distance import Point, bounding_box, haversine_km
+from cabas.territories.models import Territory
+
+from . import hours
+from .models import Shop, ShopClosure, ShopStatus
+
+SERVICES = ("click_collect", "delivery", "vouchers")
+SERVICE_FIELDS = {
+    "click_collect": "offers_click_collect",
+    "delivery": "offers_delivery",
+    "vouchers": "accepts_vouchers",
+}
+
+
+@dataclass(frozen=True)
+class ShopFilters:
+    q: str = ""
+    category: str = ""
+    service: str = ""
+    open_now: bool = False
+    centre: Point | None = None
+    radius_km: float | None = None
+
+
+@dataclass
+class ShopRow:
+    shop: Shop
+    open_state: hours.OpenState
+    distance_km: float | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def public_shops(territory: Territory) -> QuerySet[Shop]:
+    """Shops a visitor may see: approved shops of this territory only."""
+    return Shop.objects.filter(territory=territory, status=ShopStatus.APPROVED)
+
+
+def category_slugs_with_children(slug: str) -> list[str]:
+    """A family slug stands for itself and its rayons."""
+    return [slug, *Category.objects.filter(parent__slug=slug).values_list("slug", flat=True)]
+
+
+def closures_by_shop(
+    territory: Territory, day: dt.date, shop_ids: list[int] | None = None
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    rows = ShopClosure.objects.filter(territory=territory, end_date__gte=day)
+    if shop_ids is not None:
+        rows = rows.filter(shop_id__in=shop_ids)
+    result: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for shop_id, start, end in rows.values_list("shop_id", "start_date", "end_date"):
+        result[shop_id].append((start, end))
+    return result
+
+
+def shop_search(
+    territory: Territory, filters: ShopFilters, at: dt.datetime | None = None
+) -> list[ShopRow]:
+    """Every public shop matching the filters, nearest first when a centre is given.
+
+    Distances and open-now are computed in Python on a bounded candidate set (one
+    territory, narrowed by a bounding box), so the query count does not grow with rows.
+    """
+    moment = at or timezone.now()
+    qs = public_shops(territory).select_related("category")
+    if filters.q:
+        term = filters.q.strip()[:200]
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(category__name__icontains=term)
+            | Q(address__icontains=term)
+            | Q(postcode__startswith=term)
+        )
+    if filters.category:
+        qs = qs.filter(category__slug__in=category_slugs_with_children(filters.category))
+    if filters.service in SERVICE_FIELDS:
+        qs = qs.filter(**{SERVICE_FIELDS[filters.service]: True})
+    if filters.centre is not None and filters.radius_km:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(filters.centre, filters.radius_km)
+        qs = qs.filter(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
+    shops = list(qs.order_by("name", "id"))
+    local_day = hours.local_now(territory.timezone, moment).date()
+    closures = closures_by_shop(territory, local_day)
+    rows: list[ShopRow] = []
+    for shop in shops:
+        state = hours.state_at(
+            shop.opening_hours, territory.timezone, moment, closures.get(shop.id)
+        )
+        if filters.open_now and not state.is_open:
+            continue
+        distance = None
+        if filters.centre is not None:
+            distance = haversine_km(filters.centre, Point(shop.lat, shop.lon))
+            if filters.radius_km and distance > filters.radius_km:
+                continue
+        rows.append(ShopRow(shop=shop, open_state=state, distance_km=distance))
+    if filters.centre is not None:
+        rows.sort(key=lambda row: (row.distance_km, row.shop.name))
+    return rows
+
+
+def shop_detail(territory: Territory, slug: str) -> Shop | None:
+    return (
+        public_shops(territory)
+        .select_related("category", "category__parent")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def category_counts(territory: Territory) -> list[tuple[Category, int]]:
+    """Families and rayons with the number of public shops in each, for filters."""
+    counts: dict[int, int] = defaultdict(int)
+    for category_id in public_shops(territory).values_list("category_id", flat=True):
+        if category_id is not None:
+            counts[category_id] += 1
+    categories = list(Category.objects.select_related("parent"))
+    for category in categories:
+        if category.parent_id is not None and counts.get(category.id):
+            counts[category.parent_id] += counts[category.id]
+    return [(c, counts[c.id]) for c in categories if counts.get(c.id)]
