@@ -34,7 +34,7 @@ run: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy cabas/*/services.py cabas/*/selectors.py
+	$(VENV)/bin/mypy $(wildcard cabas/*/services.py cabas/*/selectors.py cabas/*/*/services.py)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: install

@@ -9,6 +9,7 @@ French wording the storefront shows. An invalid string never raises: it reads as
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -20,11 +21,18 @@ STATE_CLOSED = "closed"
 STATE_UNKNOWN = "unknown"
 
 
+_COMMENT_RE = re.compile(r'"[^"]*"')
+
+
 @lru_cache(maxsize=8192)
 def parse(expression: str) -> opening_hours.OpeningHours | None:
-    """Parsed hours, or None when the string is empty or not valid OSM syntax."""
+    """Parsed hours, or None when the string is empty or not valid OSM syntax.
+
+    A value made only of a comment (``"Sur rendez-vous"``) gives no hours: the library
+    would read it as open 24/7 with a comment, which would mislead a shopper.
+    """
     text = (expression or "").strip()
-    if not text:
+    if not text or not _COMMENT_RE.sub("", text).strip(" ;,|"):
         return None
     try:
         return opening_hours.OpeningHours(text, country="FR")
