@@ -23,7 +23,7 @@ cabas/web/static/vendor/.built: package.json package-lock.json scripts/build-ass
 	@touch $@
 
 var/.migrated: $(STAMP) $(wildcard cabas/*/migrations/*.py)
-	@mkdir -p var
+	@mkdir -p var/static var/media
 	$(PY) manage.py migrate --noinput -v0
 	@touch $@
 

@@ -1,11 +1,14 @@
 """factory-boy factories shared by every domain's tests."""
 
+import datetime as dt
+
 import factory
 from factory.django import DjangoModelFactory
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Category, Offer, Product
-from cabas.shops.models import Shop, ShopMembership, ShopStatus
+from cabas.geo.models import PostalCode
+from cabas.shops.models import Shop, ShopClosure, ShopMembership, ShopStatus
 from cabas.territories.models import Territory, TerritoryMembership
 
 
@@ -95,3 +98,25 @@ class TerritoryMembershipFactory(DjangoModelFactory):
 
     territory = factory.SubFactory(TerritoryFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class ShopClosureFactory(DjangoModelFactory):
+    class Meta:
+        model = ShopClosure
+
+    shop = factory.SubFactory(ShopFactory)
+    territory = factory.SelfAttribute("shop.territory")
+    start_date = factory.LazyFunction(dt.date.today)
+    end_date = factory.SelfAttribute("start_date")
+    reason = "Inventaire"
+
+
+class PostalCodeFactory(DjangoModelFactory):
+    class Meta:
+        model = PostalCode
+
+    code = "75004"
+    insee_code = factory.Sequence(lambda n: f"{75100 + n % 900:05d}")
+    commune = "Paris 4e Arrondissement"
+    lat = 48.8543
+    lon = 2.3576

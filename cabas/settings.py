@@ -36,11 +36,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja's templates and Swagger UI files: the API docs load nothing from a CDN.
+    "ninja",
     "cabas.accounts",
     "cabas.geo",
     "cabas.territories",
     "cabas.shops",
     "cabas.catalog",
+    "cabas.tasks",
+    "cabas.fulfilment",
+    "cabas.cart",
+    "cabas.orders",
+    "cabas.notifications",
+    "cabas.search",
     "cabas.demo",
     "cabas.api",
     "cabas.web",
@@ -143,17 +151,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Production (deploy/) sets STATIC_MANIFEST=1 and runs collectstatic: hashed, compressed
+# files served by whitenoise with far-future caching. Development and tests serve the
+# files straight from the apps' static folders.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Map tiles: OpenStreetMap by default, any XYZ template can replace it.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -18,6 +18,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler404 = "cabas.web.errors.page_not_found"
+handler500 = "cabas.web.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -8,6 +8,7 @@ const vendor = join(root, "cabas", "web", "static", "vendor");
 const files = [
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
   ["node_modules/leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
+  ["node_modules/leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"],
   ["node_modules/leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
   ["node_modules/leaflet/dist/images", "leaflet/images"],
   ["node_modules/leaflet/LICENSE", "leaflet/LICENSE"],

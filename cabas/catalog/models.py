@@ -112,3 +112,40 @@ class Offer(models.Model):
         if self.stock <= 3:
             return "low_stock"
         return "in_stock"
+
+
+class StockMovement(models.Model):
+    """One change of an offer's stock and why; the offer's stock is their running sum."""
+
+    class Reason(models.TextChoices):
+        SALE = "sale", _("vente")
+        CANCEL = "cancel", _("annulation")
+        IMPORT = "import", _("import")
+        SYNC = "sync", _("synchronisation")
+        MANUAL = "manual", _("correction manuelle")
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="stock_movements")
+    delta = models.IntegerField(_("variation"))
+    stock_after = models.IntegerField(_("stock après"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=8, choices=Reason.choices)
+    reference = models.CharField(_("référence"), max_length=80, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mouvement de stock")
+        verbose_name_plural = _("mouvements de stock")
+        indexes = [models.Index(fields=["offer", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(delta=0), name="stock_movement_delta_non_zero"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.delta:+d} ({self.reason})"

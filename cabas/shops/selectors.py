@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from cabas.catalog.models import Category
 from cabas.geo.distance import Point, bounding_box, haversine_km
+from cabas.geo.selectors import postcode_centre
 from cabas.territories.models import Territory
 
 from . import hours
@@ -22,6 +24,19 @@ SERVICE_FIELDS = {
     "delivery": "offers_delivery",
     "vouchers": "accepts_vouchers",
 }
+
+
+SEARCH_TEXT_MAX_LENGTH = 200
+
+
+def clean_search_text(text: str, max_length: int = SEARCH_TEXT_MAX_LENGTH) -> str:
+    """Free text made safe for every backend: control characters (a NUL makes
+    PostgreSQL refuse the query) become spaces, runs of spaces collapse, length is capped."""
+    kept = (
+        " " if unicodedata.category(char) in ("Cc", "Cs") else char
+        for char in (text or "")[: max_length * 4]
+    )
+    return " ".join("".join(kept).split())[:max_length]
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,8 @@ def shop_search(
     """
     moment = at or timezone.now()
     qs = public_shops(territory).select_related("category")
-    if filters.q:
-        term = filters.q.strip()[:200]
+    term = clean_search_text(filters.q)
+    if term:
         qs = qs.filter(
             Q(name__icontains=term)
             | Q(category__name__icontains=term)
@@ -130,3 +145,28 @@ def category_counts(territory: Territory) -> list[tuple[Category, int]]:
         if category.parent_id is not None and counts.get(category.id):
             counts[category.parent_id] += counts[category.id]
     return [(c, counts[c.id]) for c in categories if counts.get(c.id)]
+
+
+def area_centre(territory: Territory, postcode: str) -> Point | None:
+    """Centre of a postcode for "near me": La Poste's reference, else the territory's shops.
+
+    The fallback keeps the filter working for a territory whose postcodes are not in
+    the reference table yet; None means the postcode is unknown here.
+    """
+    code = postcode.strip()
+    centre = postcode_centre(code)
+    if centre is not None:
+        return centre
+    rows = list(public_shops(territory).filter(postcode=code).values_list("lat", "lon"))
+    if not rows:
+        return None
+    return Point(sum(r[0] for r in rows) / len(rows), sum(r[1] for r in rows) / len(rows))
+
+
+def upcoming_closures(shop: Shop, day: dt.date) -> list[ShopClosure]:
+    """The shop's exceptional closures that end on ``day`` or later, soonest first."""
+    return list(
+        ShopClosure.objects.filter(
+            territory_id=shop.territory_id, shop=shop, end_date__gte=day
+        ).order_by("start_date", "id")
+    )

@@ -1,0 +1,378 @@
+"""Writes of the cart: lines, fulfilment choices, refresh, merge at log-in, reorder.
+
+Invariants: a cart holds offers of one territory only; a line's quantity is 1–99
+and never above the offer's tracked stock when it is set; every change is
+validated whole before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cabas.accounts.models import User
+from cabas.catalog.models import Offer
+from cabas.money import format_money
+
+from .errors import CartError
+from .models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine, CartShopChoice
+from .validation import check_buyable, offers_by_id, parse_offer_id, parse_quantity
+
+SESSION_CART_KEY = "cart_id"
+
+
+def cart_get(*, session: SessionBase, user: User | None) -> Cart | None:
+    """The shopper's cart if there is one (no write)."""
+    if user is not None and user.is_authenticated:
+        return Cart.objects.filter(user=user).first()
+    cart_id = session.get(SESSION_CART_KEY)
+    if not isinstance(cart_id, int):
+        return None
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+
+
+def cart_get_or_create(*, session: SessionBase, user: User | None) -> Cart:
+    cart = cart_get(session=session, user=user)
+    if cart is not None:
+        return cart
+    if user is not None and user.is_authenticated:
+        try:
+            with transaction.atomic():
+                return Cart.objects.create(user=user)
+        except IntegrityError:  # created meanwhile by another request of the same user
+            return Cart.objects.get(user=user)
+    cart = Cart.objects.create()
+    session[SESSION_CART_KEY] = cart.pk
+    return cart
+
+
+def _stock_error(offer: Offer, wanted: int) -> CartError | None:
+    if offer.stock is None or offer.stock >= wanted:
+        return None
+    if offer.stock <= 0:
+        return CartError(
+            "out_of_stock",
+            _("« %(name)s » est épuisé.") % {"name": offer.product.name},
+            {"offer_id": offer.pk, "available": 0},
+            status=409,
+        )
+    return CartError(
+        "insufficient_stock",
+        _("Il ne reste que %(count)d « %(name)s ».")
+        % {"count": offer.stock, "name": offer.product.name},
+        {"offer_id": offer.pk, "available": offer.stock},
+        status=409,
+    )
+
+
+def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: bool) -> Cart:
+    """Set (``replace``) or add to the cart's lines ``[{offer_id, quantity}]``, all or nothing.
+
+    With ``replace`` the lines sent become the whole cart; otherwise each quantity
+    is added to what the cart already holds for that offer.
+    """
+    if not isinstance(lines, list | tuple):
+        raise CartError("lines_invalid", _("Les lignes du panier sont illisibles."))
+    wanted: dict[int, int] = {}
+    for raw in lines:
+        if not isinstance(raw, dict):
+            raise CartError("lines_invalid", _("Les lignes du panier sont illisibles."))
+        offer_id = parse_offer_id(raw.get("offer_id"))
+        quantity = parse_quantity(raw.get("quantity"), offer_id=offer_id)
+        wanted[offer_id] = wanted.get(offer_id, 0) + quantity
+    with transaction.atomic():
+        existing = {line.offer_id: line for line in cart.lines.all()}
+        if not replace:
+            for offer_id, line in existing.items():
+                if offer_id in wanted:
+                    wanted[offer_id] += line.quantity
+        for offer_id, quantity in wanted.items():
+            parse_quantity(quantity, offer_id=offer_id)
+        final_ids = set(wanted) | (set() if replace else set(existing))
+        if len(final_ids) > MAX_CART_LINES:
+            raise CartError(
+                "cart_too_large",
+                _("Un panier compte au plus %(max)d articles différents.")
+                % {"max": MAX_CART_LINES},
+            )
+        if not wanted:
+            if replace:
+                cart_clear(cart=cart)
+            return cart
+        offers = offers_by_id(wanted)
+        base_territory = None if replace or not existing else cart.territory_id
+        territory_id = check_buyable(offers, sorted(wanted), territory_id=base_territory)
+        for offer_id, quantity in sorted(wanted.items()):
+            error = _stock_error(offers[offer_id], quantity)
+            if error is not None:
+                raise error
+        if replace:
+            cart.lines.exclude(offer_id__in=list(wanted)).delete()
+        CartLine.objects.bulk_create(
+            [
+                CartLine(
+                    territory_id=territory_id,
+                    cart=cart,
+                    offer_id=offer_id,
+                    quantity=quantity,
+                    unit_price_cents=offers[offer_id].price_cents,
+                )
+                for offer_id, quantity in wanted.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["cart", "offer"],
+            update_fields=["quantity", "unit_price_cents"],
+        )
+        if cart.territory_id != territory_id:
+            cart.territory_id = territory_id
+            cart.save(update_fields=["territory", "updated_at"])
+        _drop_orphan_choices(cart)
+    return cart
+
+
+def cart_line_remove(*, cart: Cart, offer_id: int) -> None:
+    with transaction.atomic():
+        cart.lines.filter(offer_id=offer_id).delete()
+        _after_removal(cart)
+
+
+def cart_remove_offers(*, cart: Cart, offer_ids: Iterable[int]) -> None:
+    """Remove what was just ordered (called in the checkout's transaction)."""
+    cart.lines.filter(offer_id__in=list(offer_ids)).delete()
+    _after_removal(cart)
+
+
+def cart_clear(*, cart: Cart) -> None:
+    with transaction.atomic():
+        cart.lines.all().delete()
+        cart.choices.all().delete()
+        if cart.territory_id is not None:
+            cart.territory = None
+            cart.save(update_fields=["territory", "updated_at"])
+
+
+def _after_removal(cart: Cart) -> None:
+    if not cart.lines.exists():
+        cart.choices.all().delete()
+        if cart.territory_id is not None:
+            cart.territory = None
+            cart.save(update_fields=["territory", "updated_at"])
+    else:
+        _drop_orphan_choices(cart)
+
+
+def _drop_orphan_choices(cart: Cart) -> None:
+    cart.choices.exclude(shop_id__in=cart.lines.values("offer__shop_id")).delete()
+
+
+def cart_choose_fulfilment(
+    *, cart: Cart, shop_id: int, option: str, slot_start: dt.datetime | None
+) -> CartShopChoice:
+    """Record how the shopper wants this shop's order; validated against free slots."""
+    from cabas.fulfilment.selectors import fulfilment_for_shops
+    from cabas.shops.models import Shop
+
+    shop = Shop.objects.select_related("territory").filter(pk=shop_id).first()
+    if shop is None or not cart.lines.filter(offer__shop_id=shop_id).exists():
+        raise CartError("shop_not_in_cart", _("Ce commerce n'est pas dans votre panier."))
+    view = fulfilment_for_shops([shop])[shop.pk]
+    # No option named: the one with the earliest slot, chosen again at checkout.
+    chosen = view.option(option) if option else view.default_option
+    if chosen is None:
+        raise CartError(
+            "fulfilment_unavailable",
+            _("%(shop)s ne propose pas ce mode de retrait.") % {"shop": shop.name},
+            {"shop": shop.slug, "option": option},
+        )
+    if slot_start is not None and chosen.find_slot(slot_start) is None:
+        raise CartError(
+            "slot_unavailable",
+            _("Ce créneau n'est plus disponible ; choisissez-en un autre."),
+            {"shop": shop.slug, "slot": slot_start.isoformat()},
+        )
+    choice, _created = CartShopChoice.objects.update_or_create(
+        cart=cart,
+        shop=shop,
+        defaults={"territory_id": shop.territory_id, "option": option, "slot_start": slot_start},
+    )
+    return choice
+
+
+def cart_set_delivery_address(*, cart: Cart, address: str, postcode: str) -> None:
+    cart.delivery_address = address.strip()[:255]
+    cart.delivery_postcode = postcode.strip()[:10]
+    cart.save(update_fields=["delivery_address", "delivery_postcode", "updated_at"])
+
+
+@dataclass(frozen=True)
+class CartChange:
+    code: str  # price_changed, quantity_reduced, out_of_stock, offer_unavailable
+    offer_id: int
+    message: str
+
+
+def cart_refresh(*, cart: Cart) -> list[CartChange]:
+    """Bring the cart in line with the shops: each change comes with a French message.
+
+    New prices replace the ones shown; quantities drop to the stock left; lines no
+    longer on sale leave the cart.
+    """
+    from cabas.shops.models import ShopStatus
+
+    changes: list[CartChange] = []
+    with transaction.atomic():
+        lines = list(cart.lines.select_related("offer__product", "offer__shop"))
+        removed: list[int] = []
+        updated: list[CartLine] = []
+        for line in lines:
+            offer = line.offer
+            name = offer.product.name
+            if not offer.is_active or offer.shop.status != ShopStatus.APPROVED:
+                removed.append(line.pk)
+                changes.append(
+                    CartChange(
+                        "offer_unavailable",
+                        offer.pk,
+                        _("« %(name)s » n'est plus en vente et a été retiré de votre panier.")
+                        % {"name": name},
+                    )
+                )
+                continue
+            if offer.stock is not None and offer.stock <= 0:
+                removed.append(line.pk)
+                changes.append(
+                    CartChange(
+                        "out_of_stock",
+                        offer.pk,
+                        _("« %(name)s » est épuisé et a été retiré de votre panier.")
+                        % {"name": name},
+                    )
+                )
+                continue
+            dirty = False
+            if offer.price_cents != line.unit_price_cents:
+                changes.append(
+                    CartChange(
+                        "price_changed",
+                        offer.pk,
+                        _("Le prix de « %(name)s » est passé de %(old)s à %(new)s.")
+                        % {
+                            "name": name,
+                            "old": format_money(line.unit_price_cents),
+                            "new": format_money(offer.price_cents),
+                        },
+                    )
+                )
+                line.unit_price_cents = offer.price_cents
+                dirty = True
+            if offer.stock is not None and offer.stock < line.quantity:
+                changes.append(
+                    CartChange(
+                        "quantity_reduced",
+                        offer.pk,
+                        _("Il ne reste que %(count)d « %(name)s » : quantité ajustée.")
+                        % {"count": offer.stock, "name": name},
+                    )
+                )
+                line.quantity = min(offer.stock, MAX_LINE_QUANTITY)
+                dirty = True
+            if dirty:
+                updated.append(line)
+        if removed:
+            CartLine.objects.filter(pk__in=removed).delete()
+        if updated:
+            CartLine.objects.bulk_update(updated, ["unit_price_cents", "quantity"])
+        if removed:
+            _after_removal(cart)
+    return changes
+
+
+def cart_merge_at_login(*, session: SessionBase, user: User) -> Cart | None:
+    """Fold the anonymous session cart into the user's cart; call right after ``login()``.
+
+    Same offer in both: the larger quantity wins (the same person filling two
+    baskets rarely means to buy twice). Carts of different territories: the
+    anonymous cart, the one just filled, replaces the other.
+    """
+    cart_id = session.get(SESSION_CART_KEY)
+    if not isinstance(cart_id, int):
+        return Cart.objects.filter(user=user).first()
+    with transaction.atomic():
+        anonymous = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+        session.pop(SESSION_CART_KEY, None)
+        if anonymous is None:
+            return Cart.objects.filter(user=user).first()
+        mine = Cart.objects.filter(user=user).first()
+        if mine is None:
+            anonymous.user = user
+            anonymous.save(update_fields=["user", "updated_at"])
+            return anonymous
+        incoming = list(anonymous.lines.all())
+        if incoming:
+            if mine.territory_id not in (None, anonymous.territory_id):
+                mine.lines.all().delete()
+                mine.choices.all().delete()
+            current = {line.offer_id: line for line in mine.lines.all()}
+            merged = [
+                CartLine(
+                    territory_id=line.territory_id,
+                    cart=mine,
+                    offer_id=line.offer_id,
+                    quantity=max(line.quantity, getattr(current.get(line.offer_id), "quantity", 0)),
+                    unit_price_cents=line.unit_price_cents,
+                )
+                for line in incoming
+            ]
+            CartLine.objects.bulk_create(
+                merged,
+                update_conflicts=True,
+                unique_fields=["cart", "offer"],
+                update_fields=["quantity", "unit_price_cents"],
+            )
+            mine.territory_id = anonymous.territory_id
+            mine.save(update_fields=["territory", "updated_at"])
+        anonymous.delete()
+        return mine
+
+
+def cart_reorder(*, cart: Cart, order_lines: Iterable[tuple[int | None, int, str]]) -> list[str]:
+    """Add a past order's lines ``(offer_id, quantity, name)`` again; returns what was skipped."""
+    from cabas.shops.models import ShopStatus
+
+    skipped: list[str] = []
+    lines: list[dict[str, Any]] = []
+    wanted = list(order_lines)
+    offers = offers_by_id(offer_id for offer_id, _q, _n in wanted if offer_id)
+    in_cart = dict(cart.lines.values_list("offer_id", "quantity"))
+    territory = cart.territory_id if in_cart else None
+    for offer_id, quantity, name in wanted:
+        offer = offers.get(offer_id) if offer_id else None
+        room = MAX_LINE_QUANTITY - in_cart.get(offer_id or 0, 0)
+        if offer is not None and offer.stock is not None:
+            room = min(room, offer.stock - in_cart.get(offer.pk, 0))
+        if (
+            offer is None
+            or not offer.is_active
+            or offer.shop.status != ShopStatus.APPROVED
+            or (territory is not None and offer.territory_id != territory)
+            or room <= 0
+        ):
+            skipped.append(_("« %(name)s » n'est plus disponible.") % {"name": name})
+            continue
+        if room < quantity:
+            skipped.append(
+                _("« %(name)s » : quantité ramenée à %(count)d.")
+                % {"count": room + in_cart.get(offer.pk, 0), "name": name}
+            )
+            quantity = room
+        territory = offer.territory_id
+        lines.append({"offer_id": offer.pk, "quantity": quantity})
+    if lines:
+        cart_lines_update(cart=cart, lines=lines, replace=False)
+    return skipped

@@ -1,0 +1,434 @@
+"""``generate_territory``: a synthetic territory of any size, for benchmarks.
+
+Everything comes from one ``random.Random`` per purpose, seeded with the territory
+slug and the seed, so the same arguments always give the same rows. Product names are
+the real Open Food Facts names and the French vocabulary of ``catalogue_fr``, with
+variants (organic, family pack, colour, size…) when a rayon needs more distinct
+products than it has names. GTINs are in the GS1 "restricted circulation" range (2…),
+which no real product carries. Rows are written with ``bulk_create`` in large batches,
+offers streamed shop by shop so a million of them never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from cabas.catalog.models import Category, Offer, Product
+from cabas.geo.distance import Point, bounding_box, haversine_km
+from cabas.geo.models import PostalCode
+from cabas.shops.models import HoursSource, Shop, ShopStatus
+from cabas.territories.models import Territory
+
+from .assortment import GENERALISTS, OFF_RAYONS, demo_stock
+from .catalogue_fr import items_by_rayon
+from .grenoble import commune_name
+from .models import DemoDataset
+from .opening import demo_opening_hours
+from .products import OFF_FILE, OFF_PRICE_RANGES, read_off_products, reference_cents, retail_cents
+
+SOURCE = "synthetic"
+OFFER_BATCH = 10_000
+PRODUCT_BATCH = 5_000
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+# How common each rayon is, after the 2020 Paris list (rayons with a catalogue only).
+RAYON_WEIGHTS: dict[str, int] = {
+    "traiteur-restaurant": 680,
+    "boucherie-charcuterie": 165,
+    "fruits-legumes": 148,
+    "epicerie": 141,
+    "librairie": 137,
+    "cave": 120,
+    "boulangerie-patisserie": 116,
+    "epicerie-fine": 101,
+    "mode-seconde-main": 100,
+    "artisanat-art": 99,
+    "fromagerie-cremerie": 77,
+    "fleuriste": 54,
+    "poissonnerie": 44,
+    "maison-cuisine": 40,
+    "jeux-jouets": 33,
+    "chocolaterie-confiserie": 31,
+    "beaute-cosmetique": 25,
+    "pharmacie-parapharmacie": 24,
+    "disquaire": 19,
+    "informatique-telephonie": 15,
+    "bricolage-quincaillerie": 13,
+    "presse-papeterie": 12,
+    "sante-orthopedie": 9,
+    "auto-velo": 8,
+    "optique": 6,
+}
+SHOP_WORDS: dict[str, str] = {
+    "traiteur-restaurant": "Restaurant",
+    "boucherie-charcuterie": "Boucherie",
+    "fruits-legumes": "Primeur",
+    "epicerie": "Épicerie",
+    "librairie": "Librairie",
+    "cave": "Cave",
+    "boulangerie-patisserie": "Boulangerie",
+    "epicerie-fine": "Épicerie fine",
+    "mode-seconde-main": "Boutique",
+    "artisanat-art": "Atelier",
+    "fromagerie-cremerie": "Fromagerie",
+    "fleuriste": "Fleurs",
+    "poissonnerie": "Poissonnerie",
+    "maison-cuisine": "Maison",
+    "jeux-jouets": "Jeux et jouets",
+    "chocolaterie-confiserie": "Chocolaterie",
+    "beaute-cosmetique": "Parfumerie",
+    "pharmacie-parapharmacie": "Pharmacie",
+    "disquaire": "Disquaire",
+    "informatique-telephonie": "Informatique",
+    "bricolage-quincaillerie": "Quincaillerie",
+    "presse-papeterie": "Maison de la presse",
+    "sante-orthopedie": "Orthopédie",
+    "auto-velo": "Cycles",
+    "optique": "Optique",
+}
+PLACES = _listed(
+    "des Lilas, du Marché, de la Gare, du Canal, des Halles, Saint-Martin, du Parc, "
+    "de la Fontaine, des Tilleuls, du Centre, de l'Église, des Arts, du Pont, de la Place, "
+    "des Vignes, du Moulin, des Écoles, de la Poste, du Port, des Remparts, du Faubourg, "
+    "des Acacias, du Square, de la Mairie, des Platanes, du Lavoir, de la Butte, "
+    "des Quais, du Théâtre, des Jardins, Belleville, Montmartre, Bastille, Voltaire, "
+    "Gambetta, Pasteur, Jaurès, Mouffetard, Daguerre, Oberkampf, des Abbesses, "
+    "des Martyrs, Cler, du Commerce, de la République, des Batignolles, Saint-Paul, Lepic"
+)
+STREETS = _listed(
+    "rue de la République, avenue Jean-Jaurès, boulevard Voltaire, rue Victor-Hugo, "
+    "place du Marché, rue Pasteur, rue de la Paix, rue Gambetta, rue du Commerce, "
+    "rue des Écoles, avenue de la Gare, rue Saint-Martin, rue du Moulin, "
+    "boulevard de la Liberté, rue des Lilas, rue Émile-Zola, rue Jean-Moulin, "
+    "quai du Canal, rue de l'Église, avenue du Général-Leclerc"
+)
+FOOD_VARIANTS = (
+    ("", *_listed(
+        "bio, maison, de saison, tradition, premium, nature, allégé, artisanal, local"
+    )),
+    ("", *_listed(
+        "format familial, petit format, lot de 2, lot de 3, lot de 6, à la coupe, en vrac, "
+        "coffret, recharge"
+    )),
+)
+GOODS_VARIANTS = (
+    ("", *_listed(
+        "bleu, rouge, vert, noir, blanc, gris, jaune, rose, naturel"
+    )),
+    ("", *_listed(
+        "petit modèle, grand modèle, édition spéciale, lot de 2, coffret cadeau, "
+        "format voyage, version luxe, modèle enfant, reconditionné"
+    )),
+)
+
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    slug: str
+    shops: int
+    offers_per_shop: int
+    seed: int
+    centre: Point
+    radius_km: float
+    name: str = ""
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+
+@dataclass
+class GenerateCounts:
+    shops: int = 0
+    products: int = 0
+    offers: int = 0
+    short_shops: int = 0  # shops whose rayon had fewer distinct products than asked
+    replaced: bool = False
+    skipped: bool = False
+
+
+class TerritoryExists(Exception):
+    """The slug is taken and the caller did not ask to replace it (or may not)."""
+
+
+@dataclass(frozen=True)
+class PoolProduct:
+    id: int
+    gtin: str
+    price_cents: int
+
+
+@dataclass(frozen=True)
+class BaseName:
+    name: str
+    image_url: str
+    low: int
+    high: int
+
+
+def _gtin(seed: int, index: int) -> str:
+    """EAN-13 in the restricted-circulation range (prefix 2), with its check digit."""
+    body = f"2{seed % 100:02d}{index:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def _base_names(data_dir: Path) -> dict[str, list[BaseName]]:
+    """Per rayon: its vocabulary items, then the real OFF names (food rayons)."""
+    bases: dict[str, list[BaseName]] = {rayon: [] for rayon in RAYON_WEIGHTS}
+    for rayon, items in items_by_rayon().items():
+        if rayon in bases:
+            bases[rayon].extend(BaseName(i.name, "", i.low_cents, i.high_cents) for i in items)
+    for product in read_off_products(data_dir / OFF_FILE):
+        low, high = OFF_PRICE_RANGES[product.rayon]
+        base = BaseName(product.name, product.image_url, low, high)
+        bases[product.rayon].append(base)
+        for generalist in GENERALISTS:
+            if product.rayon != generalist:
+                bases[generalist].append(base)
+    return bases
+
+
+def _variant_name(base: str, variants: tuple[tuple[str, ...], ...], index: int) -> str:
+    first, second = variants[0][index % 10], variants[1][index // 10]
+    suffix = ", ".join(part for part in (first, second) if part)
+    return f"{base} – {suffix}"[:200] if suffix else base[:200]
+
+
+def _postcodes_near(centre: Point, radius_km: float) -> list[PostalCode]:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(centre, radius_km + 5)
+    return list(
+        PostalCode.objects.filter(
+            lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon)
+        ).order_by("code", "insee_code", "locality")
+    )
+
+
+def _replace_or_refuse(spec: SyntheticSpec, replace: bool, counts: GenerateCounts) -> bool:
+    """True when the territory already holds exactly this generation (nothing to do)."""
+    territory = Territory.objects.filter(slug=spec.slug).first()
+    if territory is None:
+        return False
+    record = DemoDataset.objects.filter(key=f"synthetic-{spec.slug}").first()
+    if record is None and Shop.objects.filter(territory=territory).exists():
+        raise TerritoryExists(
+            f"Le territoire « {spec.slug} » existe et n'a pas été créé par generate_territory : "
+            "il ne sera pas remplacé."
+        )
+    if record is not None and record.fingerprint == spec.fingerprint():
+        return True
+    if not replace:
+        raise TerritoryExists(
+            f"Le territoire « {spec.slug} » existe déjà : relancez avec --replace pour le "
+            "remplacer."
+        )
+    shop_ids = list(Shop.objects.filter(territory=territory).values_list("id", flat=True))
+    for start in range(0, len(shop_ids), 100):  # bounded batches: related rows cascade
+        Offer.objects.filter(shop_id__in=shop_ids[start : start + 100]).delete()
+    Product.objects.filter(territory=territory).delete()
+    Shop.objects.filter(territory=territory).delete()
+    territory.delete()
+    counts.replaced = True
+    return False
+
+
+def territory_generate(
+    *,
+    spec: SyntheticSpec,
+    data_dir: Path,
+    replace: bool = False,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+) -> GenerateCounts:
+    """Create the synthetic territory ``spec`` in one transaction; deterministic.
+
+    Raises TerritoryExists when the slug is taken and ``replace`` is false (an identical
+    earlier generation is not an error: nothing is written).
+    """
+    counts = GenerateCounts()
+    bases = _base_names(data_dir)
+    with transaction.atomic():
+        if _replace_or_refuse(spec, replace, counts):
+            counts.skipped = True
+            return counts
+        territory = Territory.objects.create(
+            slug=spec.slug,
+            name=spec.name or f"Territoire synthétique {spec.slug}",
+            tagline="Territoire synthétique pour les mesures de performance",
+            centre_lat=spec.centre.lat,
+            centre_lon=spec.centre.lon,
+            radius_km=spec.radius_km,
+            data_attribution=(
+                "Données synthétiques · Noms de produits : Open Food Facts (ODbL)"
+            ),
+        )
+        category_ids = dict(Category.objects.values_list("slug", "id"))
+        shops = _shops_create(spec, territory, category_ids)
+        pools = _products_create(spec, territory, category_ids, bases, shops)
+        counts.shops = len(shops)
+        counts.products = sum(len(pool) for pool in pools.values())
+        counts.offers, counts.short_shops = _offers_create(spec, territory, shops, pools, progress)
+        DemoDataset.objects.update_or_create(
+            key=f"synthetic-{spec.slug}",
+            defaults={
+                "territory": territory,
+                "fingerprint": spec.fingerprint(),
+                "counts": {
+                    "shops": counts.shops,
+                    "products": counts.products,
+                    "offers": counts.offers,
+                },
+            },
+        )
+    return counts
+
+
+def _shops_create(
+    spec: SyntheticSpec, territory: Territory, category_ids: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(shop id, rayon) of every new shop, in creation order."""
+    rng = random.Random(f"{spec.slug}:{spec.seed}:shops")
+    rayons, weights = list(RAYON_WEIGHTS), list(RAYON_WEIGHTS.values())
+    postcodes = _postcodes_near(spec.centre, spec.radius_km)
+    taken: set[str] = set()
+    rows: list[Shop] = []
+    shop_rayons: list[str] = []
+    for index in range(spec.shops):
+        rayon = rng.choices(rayons, weights)[0]
+        shop_rayons.append(rayon)
+        name = f"{SHOP_WORDS[rayon]} {rng.choice(PLACES)}"
+        base = slugify(name) or "commerce"
+        slug, suffix = base, 1
+        while slug in taken:
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        taken.add(slug)
+        # Uniform over the disc: the radius goes with the square root of the draw.
+        distance = spec.radius_km * math.sqrt(rng.random())
+        bearing = rng.uniform(0, 2 * math.pi)
+        lat = spec.centre.lat + math.degrees(distance * math.cos(bearing) / 6371.0088)
+        lon = spec.centre.lon + math.degrees(
+            distance * math.sin(bearing) / (6371.0088 * math.cos(math.radians(spec.centre.lat)))
+        )
+        point = Point(lat, lon)
+        nearest = min(postcodes, key=lambda row: haversine_km(point, Point(row.lat, row.lon)), default=None)
+        rows.append(
+            Shop(
+                territory=territory,
+                slug=slug,
+                name=name,
+                category_id=category_ids[rayon],
+                address=f"{rng.randint(1, 150)} {rng.choice(STREETS)}",
+                postcode=nearest.code if nearest else "",
+                city=commune_name(nearest.commune) if nearest else territory.name,
+                lat=round(lat, 6),
+                lon=round(lon, 6),
+                opening_hours=demo_opening_hours(rayon, f"{spec.slug}:{spec.seed}:{index}"),
+                hours_source=HoursSource.DEMO,
+                offers_click_collect=True,
+                offers_delivery=rng.random() < 0.4,
+                accepts_vouchers=rng.random() < 0.3,
+                status=ShopStatus.APPROVED,
+                source=SOURCE,
+                source_ref=f"S{index + 1:06d}",
+            )
+        )
+    Shop.objects.bulk_create(rows, batch_size=2000)
+    ids = dict(
+        Shop.objects.filter(territory=territory).values_list("source_ref", "id")
+    )
+    return [(ids[row.source_ref], rayon) for row, rayon in zip(rows, shop_rayons, strict=True)]
+
+
+def _products_create(
+    spec: SyntheticSpec,
+    territory: Territory,
+    category_ids: dict[str, int],
+    bases: dict[str, list[BaseName]],
+    shops: list[tuple[int, str]],
+) -> dict[str, list[PoolProduct]]:
+    """Per rayon with shops: its products, with their reference price."""
+    wanted = max(spec.offers_per_shop * 3 // 2, 1)
+    drafts: list[tuple[str, Product, int]] = []
+    index = 0
+    for rayon in sorted({rayon for _shop, rayon in shops}):
+        names = bases[rayon]
+        variants = FOOD_VARIANTS if rayon in OFF_RAYONS else GOODS_VARIANTS
+        size = min(len(names) * 100, max(wanted, len(names)))
+        for position in range(size):
+            base = names[position % len(names)]
+            name = _variant_name(base.name, variants, position // len(names))
+            index += 1
+            price = reference_cents(f"{spec.seed}:{name}", base.low, base.high)
+            drafts.append(
+                (
+                    rayon,
+                    Product(
+                        territory=territory,
+                        gtin=_gtin(spec.seed, index),
+                        name=name,
+                        category_id=category_ids[rayon],
+                        image_url=base.image_url,
+                        source=SOURCE,
+                    ),
+                    price,
+                )
+            )
+    Product.objects.bulk_create([draft[1] for draft in drafts], batch_size=PRODUCT_BATCH)
+    ids = dict(Product.objects.filter(territory=territory).values_list("gtin", "id"))
+    pools: dict[str, list[PoolProduct]] = {}
+    for rayon, product, price in drafts:
+        gtin = product.gtin or ""
+        pools.setdefault(rayon, []).append(PoolProduct(ids[gtin], gtin, price))
+    return pools
+
+
+def _offers_create(
+    spec: SyntheticSpec,
+    territory: Territory,
+    shops: list[tuple[int, str]],
+    pools: dict[str, list[PoolProduct]],
+    progress: Callable[[Iterable[int]], Iterable[int]] | None,
+) -> tuple[int, int]:
+    """Stream the offers shop by shop; returns (offers written, shops short of products)."""
+    batch: list[Offer] = []
+    written = short = 0
+    indexes: Iterable[int] = range(len(shops))
+    for position in progress(indexes) if progress else indexes:
+        shop_id, rayon = shops[position]
+        pool = pools[rayon]
+        rng = random.Random(f"{spec.slug}:{spec.seed}:offers:{position}")
+        count = min(spec.offers_per_shop, len(pool))
+        short += count < spec.offers_per_shop
+        markup = rng.uniform(0.92, 1.12)
+        for product_index in sorted(rng.sample(range(len(pool)), count)):
+            product = pool[product_index]
+            batch.append(
+                Offer(
+                    territory_id=territory.id,
+                    shop_id=shop_id,
+                    product_id=product.id,
+                    sku=f"P-{product.gtin}",
+                    price_cents=retail_cents(product.price_cents * markup),
+                    stock=demo_stock(rng),
+                    is_active=True,
+                    is_demo=True,
+                )
+            )
+        if len(batch) >= OFFER_BATCH:
+            Offer.objects.bulk_create(batch, batch_size=OFFER_BATCH)
+            written += len(batch)
+            batch = []
+    if batch:
+        Offer.objects.bulk_create(batch, batch_size=OFFER_BATCH)
+        written += len(batch)
+    return written, short

@@ -1,0 +1,401 @@
+"""Reads of fulfilment: settings, slot calendars, available slots, delivery quotes.
+
+Every function that takes several shops answers with a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cabas.geo.distance import Point, haversine_km
+from cabas.geo.selectors import postcode_centre
+from cabas.shops.models import Shop, ShopClosure
+
+from .calendars import Slot, SlotCalendar, slot_windows
+from .errors import FulfilmentError
+from .models import (
+    CollectionPoint,
+    CollectionPointShop,
+    DeliveryZone,
+    FulfilmentMethod,
+    ShopFulfilment,
+    SlotLoad,
+)
+from .wording import ready_text, slot_label
+
+
+def default_settings(shop: Shop) -> ShopFulfilment:
+    """The settings a shop has before it saves its own (follows its service flags)."""
+    return ShopFulfilment(
+        territory_id=shop.territory_id,
+        shop=shop,
+        pickup_enabled=shop.offers_click_collect,
+        delivery_enabled=shop.offers_delivery,
+    )
+
+
+def pickup_calendar(shop: Shop, settings: ShopFulfilment, closures: Iterable) -> SlotCalendar:
+    return SlotCalendar(
+        target=f"shop:{shop.pk}:pickup",
+        territory_id=shop.territory_id,
+        method=FulfilmentMethod.PICKUP,
+        tz=shop.territory.timezone,
+        opening_hours=shop.opening_hours,
+        slot_minutes=settings.slot_minutes,
+        lead_minutes=settings.lead_minutes,
+        capacity=settings.capacity_per_slot,
+        horizon_days=settings.horizon_days,
+        closures=tuple(closures),
+        shop_id=shop.pk,
+    )
+
+
+def delivery_calendar(shop: Shop, settings: ShopFulfilment, closures: Iterable) -> SlotCalendar:
+    return SlotCalendar(
+        target=f"shop:{shop.pk}:delivery",
+        territory_id=shop.territory_id,
+        method=FulfilmentMethod.DELIVERY,
+        tz=shop.territory.timezone,
+        opening_hours=shop.opening_hours,
+        slot_minutes=settings.delivery_slot_minutes,
+        lead_minutes=settings.lead_minutes,
+        capacity=settings.delivery_capacity_per_slot,
+        horizon_days=settings.horizon_days,
+        closures=tuple(closures),
+        shop_id=shop.pk,
+    )
+
+
+def point_calendar(point: CollectionPoint, shop: Shop, settings: ShopFulfilment) -> SlotCalendar:
+    # The order must be prepared by the shop and then carried to the point.
+    return SlotCalendar(
+        target=f"point:{point.pk}",
+        territory_id=point.territory_id,
+        method=FulfilmentMethod.COLLECTION_POINT,
+        tz=shop.territory.timezone,
+        opening_hours=point.opening_hours,
+        slot_minutes=point.slot_minutes,
+        lead_minutes=max(point.lead_minutes, settings.lead_minutes),
+        capacity=point.capacity_per_slot,
+        horizon_days=point.horizon_days,
+        shop_id=shop.pk,
+        collection_point_id=point.pk,
+    )
+
+
+@dataclass
+class FulfilmentOption:
+    """One way a shop's order can reach the shopper, with its free slots."""
+
+    method: str
+    label: str
+    calendar: SlotCalendar
+    slots: list[Slot]
+    collection_point: CollectionPoint | None = None
+    zones: list[DeliveryZone] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> Slot | None:
+        return self.slots[0] if self.slots else None
+
+    @property
+    def key(self) -> str:
+        """What a form posts to choose this option: ``pickup``, ``delivery``, ``point:<slug>``."""
+        if self.collection_point is not None:
+            return f"point:{self.collection_point.slug}"
+        return self.method
+
+    def find_slot(self, start: dt.datetime) -> Slot | None:
+        return next((slot for slot in self.slots if slot.start == start), None)
+
+
+@dataclass
+class ShopFulfilmentView:
+    shop: Shop
+    settings: ShopFulfilment
+    options: list[FulfilmentOption]
+
+    def option(self, key: str) -> FulfilmentOption | None:
+        return next((option for option in self.options if option.key == key), None)
+
+    @property
+    def default_option(self) -> FulfilmentOption | None:
+        """The option with the earliest free slot, pickup at the shop first on a tie."""
+        usable = [option for option in self.options if option.slots]
+        if not usable:
+            return None
+        return min(usable, key=lambda option: option.slots[0].start)
+
+
+def _free_slots(
+    calendar: SlotCalendar, now: dt.datetime, loads: dict[tuple[str, dt.datetime], int]
+) -> list[Slot]:
+    slots = []
+    for start, end in slot_windows(calendar, now):
+        remaining = calendar.capacity - loads.get((calendar.target, start), 0)
+        if remaining > 0:
+            slots.append(Slot(start=start, end=end, remaining=remaining))
+    return slots
+
+
+def _loads(targets: set[str], now: dt.datetime) -> dict[tuple[str, dt.datetime], int]:
+    if not targets:
+        return {}
+    rows = SlotLoad.objects.filter(
+        target__in=targets, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=15)
+    ).values_list("target", "starts_at", "booked")
+    return {(target, starts_at): booked for target, starts_at, booked in rows}
+
+
+def fulfilment_for_shops(
+    shops: Sequence[Shop], *, now: dt.datetime | None = None
+) -> dict[int, ShopFulfilmentView]:
+    """Each shop's options (pickup, collection points, delivery) with free slots.
+
+    ``shops`` need ``territory`` loaded (``select_related``). Five queries in all.
+    """
+    moment = now or timezone.now()
+    shop_ids = [shop.pk for shop in shops]
+    saved = {s.shop_id: s for s in ShopFulfilment.objects.filter(shop_id__in=shop_ids)}
+    closures: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    today = moment.date() - dt.timedelta(days=1)
+    for shop_id, start, end in ShopClosure.objects.filter(
+        shop_id__in=shop_ids, end_date__gte=today
+    ).values_list("shop_id", "start_date", "end_date"):
+        closures[shop_id].append((start, end))
+    points: dict[int, list[CollectionPoint]] = defaultdict(list)
+    for membership in CollectionPointShop.objects.filter(
+        shop_id__in=shop_ids, collection_point__is_active=True
+    ).select_related("collection_point"):
+        points[membership.shop_id].append(membership.collection_point)
+    zones: dict[int, list[DeliveryZone]] = defaultdict(list)
+    for zone in DeliveryZone.objects.filter(shop_id__in=shop_ids, is_active=True).order_by(
+        "fee_cents", "pk"
+    ):
+        zones[zone.shop_id].append(zone)
+
+    pending: dict[int, tuple[ShopFulfilment, list[tuple[str, SlotCalendar, dict]]]] = {}
+    targets: set[str] = set()
+    for shop in shops:
+        settings = saved.get(shop.pk) or default_settings(shop)
+        entries: list[tuple[str, SlotCalendar, dict]] = []
+        if settings.pickup_enabled:
+            entries.append(
+                (
+                    _("Retrait en boutique"),
+                    pickup_calendar(shop, settings, closures[shop.pk]),
+                    {},
+                )
+            )
+        for point in sorted(points[shop.pk], key=lambda p: p.name):
+            entries.append(
+                (
+                    _("Retrait au point %(name)s") % {"name": point.name},
+                    point_calendar(point, shop, settings),
+                    {"collection_point": point},
+                )
+            )
+        if settings.delivery_enabled and zones[shop.pk]:
+            entries.append(
+                (
+                    _("Livraison à domicile"),
+                    delivery_calendar(shop, settings, closures[shop.pk]),
+                    {"zones": zones[shop.pk]},
+                )
+            )
+        targets.update(calendar.target for _label, calendar, _extra in entries)
+        pending[shop.pk] = (settings, entries)
+
+    loads = _loads(targets, moment)
+    views = {}
+    for shop in shops:
+        settings, entries = pending[shop.pk]
+        options = [
+            FulfilmentOption(
+                method=calendar.method,
+                label=label,
+                calendar=calendar,
+                slots=_free_slots(calendar, moment, loads),
+                **extra,
+            )
+            for label, calendar, extra in entries
+        ]
+        views[shop.pk] = ShopFulfilmentView(shop=shop, settings=settings, options=options)
+    return views
+
+
+@dataclass(frozen=True)
+class ReadyTime:
+    at: dt.datetime  # UTC
+    method: str
+    text: str  # "prêt aujourd'hui dès 17 h"
+
+
+def earliest_ready_for_shops(
+    shops: Sequence[Shop], *, now: dt.datetime | None = None
+) -> dict[int, ReadyTime | None]:
+    """The earliest moment each shop can hand over an order, and how it reads."""
+    moment = now or timezone.now()
+    views = fulfilment_for_shops(shops, now=moment)
+    result: dict[int, ReadyTime | None] = {}
+    for shop in shops:
+        view = views[shop.pk]
+        pickups = [o for o in view.options if o.method != FulfilmentMethod.DELIVERY and o.slots]
+        chosen = min(pickups, key=lambda o: o.slots[0].start) if pickups else None
+        if chosen is None:
+            chosen = next((o for o in view.options if o.slots), None)
+        if chosen is None:
+            result[shop.pk] = None
+            continue
+        first = chosen.slots[0]
+        result[shop.pk] = ReadyTime(
+            at=first.start,
+            method=chosen.method,
+            text=ready_text(
+                first.start,
+                shop.territory.timezone,
+                moment,
+                delivery=chosen.method == FulfilmentMethod.DELIVERY,
+            ),
+        )
+    return result
+
+
+def earliest_ready(shop: Shop, *, now: dt.datetime | None = None) -> ReadyTime | None:
+    return earliest_ready_for_shops([shop], now=now)[shop.pk]
+
+
+def describe_slot(slot: Slot, tz: str, now: dt.datetime | None = None) -> str:
+    return slot_label(slot.start, slot.end, tz, now or timezone.now())
+
+
+@dataclass(frozen=True)
+class DeliveryQuote:
+    zone: DeliveryZone
+    fee_cents: int
+
+
+def delivery_quote(
+    *,
+    shop: Shop,
+    zones: Sequence[DeliveryZone],
+    postcode: str,
+    subtotal_cents: int,
+    centre: Point | None = None,
+) -> DeliveryQuote:
+    """The cheapest zone of ``shop`` covering ``postcode``; raises when none or below minimum.
+
+    A radius zone is measured from the shop to ``centre`` (the address's point) or,
+    without it, to the centre of the postcode (La Poste base).
+    """
+    code = postcode.strip()
+    matching: list[DeliveryZone] = []
+    point = centre
+    for zone in zones:
+        if zone.kind == DeliveryZone.Kind.POSTCODES and code in zone.postcode_list:
+            matching.append(zone)
+        elif zone.kind == DeliveryZone.Kind.RADIUS and zone.radius_km:
+            if point is None:
+                point = postcode_centre(code)
+            if point is not None:
+                distance = haversine_km(Point(shop.lat, shop.lon), point)
+                if distance <= zone.radius_km:
+                    matching.append(zone)
+    if not matching:
+        raise FulfilmentError(
+            "delivery_out_of_zone",
+            _("%(shop)s ne livre pas au code postal %(postcode)s.")
+            % {"shop": shop.name, "postcode": code},
+            {"shop": shop.slug, "postcode": code},
+        )
+    reachable = [zone for zone in matching if subtotal_cents >= zone.minimum_order_cents]
+    if not reachable:
+        from cabas.money import format_money
+
+        minimum = min(zone.minimum_order_cents for zone in matching)
+        raise FulfilmentError(
+            "delivery_below_minimum",
+            _("%(shop)s livre à partir de %(minimum)s d'achats.")
+            % {"shop": shop.name, "minimum": format_money(minimum)},
+            {"shop": shop.slug, "minimum_order_cents": minimum},
+        )
+    zone = min(reachable, key=lambda z: (z.fee_cents, z.pk))
+    return DeliveryQuote(zone=zone, fee_cents=zone.fee_cents)
+
+
+def choose_slot(
+    view: ShopFulfilmentView,
+    *,
+    option_key: str | None,
+    slot_start: dt.datetime | None,
+    now: dt.datetime,
+) -> tuple[FulfilmentOption, Slot]:
+    """The option and slot for one shop's order; no slot given means the earliest free one.
+
+    Raises a specific error for an unknown option, a slot in the past, outside the
+    opening hours (or within the preparation time), or full.
+    """
+    shop = view.shop
+    if option_key:
+        option = view.option(option_key)
+        if option is None:
+            raise FulfilmentError(
+                "fulfilment_unavailable",
+                _("%(shop)s ne propose pas ce mode de retrait.") % {"shop": shop.name},
+                {"shop": shop.slug, "option": option_key},
+            )
+    else:
+        option = view.default_option
+        if option is None:
+            raise FulfilmentError(
+                "no_slot_available",
+                _("%(shop)s n'a aucun créneau disponible dans les prochains jours.")
+                % {"shop": shop.name},
+                {"shop": shop.slug},
+            )
+    if slot_start is None:
+        if option.earliest is None:
+            raise FulfilmentError(
+                "no_slot_available",
+                _("Aucun créneau disponible pour « %(option)s » chez %(shop)s.")
+                % {"option": option.label, "shop": shop.name},
+                {"shop": shop.slug, "option": option.key},
+            )
+        return option, option.earliest
+    slot = option.find_slot(slot_start)
+    if slot is not None:
+        return option, slot
+    details = {"shop": shop.slug, "option": option.key, "slot": slot_start.isoformat()}
+    if slot_start <= now:
+        raise FulfilmentError("slot_in_past", _("Ce créneau est déjà passé."), details)
+    windows = {start for start, _end in slot_windows(option.calendar, now)}
+    if slot_start in windows:
+        raise FulfilmentError(
+            "slot_full", _("Ce créneau est complet ; choisissez-en un autre."), details
+        )
+    from dataclasses import replace
+
+    without_lead = {
+        start for start, _end in slot_windows(replace(option.calendar, lead_minutes=0), now)
+    }
+    if slot_start in without_lead:
+        raise FulfilmentError(
+            "slot_too_soon",
+            _(
+                "%(shop)s a besoin de plus de temps pour préparer la commande : choisissez un "
+                "créneau plus tard."
+            )
+            % {"shop": shop.name},
+            details,
+        )
+    raise FulfilmentError(
+        "slot_closed",
+        _("Ce créneau ne correspond pas aux horaires d'ouverture ; choisissez-en un autre."),
+        details,
+    )

@@ -1,0 +1,79 @@
+"""The payment step of a checkout, shaped for providers to plug in.
+
+This issue ships the "pay on fulfilment" methods; an online card payment, a
+territory voucher or a gift card becomes another :class:`PaymentProvider` in
+``PROVIDERS`` (a voucher covering part of the total would run before the method
+that pays the rest). ``start`` runs inside the checkout's transaction and must
+not call out to the network: an online provider records a pending payment here
+and is confirmed by its webhook, through the task queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from cabas.fulfilment.models import FulfilmentMethod
+
+from .models import PaymentMethod
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    status: str  # due_on_fulfilment | pending | paid
+    reference: str = ""
+
+
+class PaymentProvider(Protocol):
+    code: str
+    label: Any  # lazy translation
+
+    def accepts(self, fulfilment_methods: Collection[str]) -> bool: ...
+
+    def start(self, *, checkout_id: int, amount_cents: int, currency: str) -> PaymentOutcome: ...
+
+
+@dataclass(frozen=True)
+class PayOnFulfilment:
+    """The shopper pays the shop when collecting, or the courier at the door."""
+
+    code: str
+    label: Any
+    methods: frozenset[str]
+
+    def accepts(self, fulfilment_methods: Collection[str]) -> bool:
+        return all(method in self.methods for method in fulfilment_methods)
+
+    def start(self, *, checkout_id: int, amount_cents: int, currency: str) -> PaymentOutcome:
+        return PaymentOutcome(status="due_on_fulfilment")
+
+
+_PICKUPS = frozenset({FulfilmentMethod.PICKUP, FulfilmentMethod.COLLECTION_POINT})
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    provider.code: provider
+    for provider in (
+        PayOnFulfilment(
+            "on_fulfilment",
+            _("payer au retrait ou à la livraison"),
+            _PICKUPS | {FulfilmentMethod.DELIVERY},
+        ),
+        PayOnFulfilment(PaymentMethod.ON_PICKUP, _("payer au retrait"), _PICKUPS),
+        PayOnFulfilment(
+            PaymentMethod.ON_DELIVERY,
+            _("payer à la livraison"),
+            frozenset({FulfilmentMethod.DELIVERY}),
+        ),
+    )
+}
+DEFAULT_PROVIDER = "on_fulfilment"
+
+
+def order_payment_method(fulfilment_method: str) -> str:
+    """How one order is settled under a pay-on-fulfilment checkout."""
+    if fulfilment_method == FulfilmentMethod.DELIVERY:
+        return PaymentMethod.ON_DELIVERY
+    return PaymentMethod.ON_PICKUP

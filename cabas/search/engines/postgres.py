@@ -1,0 +1,73 @@
+"""PostgreSQL engine: a weighted tsvector column with a GIN index, ranked with ts_rank.
+
+``search_searchdocument.vector`` is a generated column (migration 0002) built with the
+``cabas_french`` configuration (unaccent, then the Snowball French stemmer, no stop
+words) over the already-normalised fields: name and GTIN weigh A, brand B, category C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from .base import Group, Match, SearchEngine
+
+# ts_rank weights for {D, C, B, A}; normalisation 1 prefers short names a little.
+_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+
+
+def _group_expression(group: Group) -> str:
+    # Terms are [a-z0-9] only (checked by Term): no tsquery operator can slip in.
+    parts = [f"{term.text}:*" if term.prefix else term.text for term in group]
+    return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+def tsquery_text(groups: Sequence[Group], require_all: bool) -> str:
+    joiner = " & " if require_all else " | "
+    return joiner.join(_group_expression(group) for group in groups)
+
+
+class PostgresEngine(SearchEngine):
+    vendor = "postgresql"
+
+    def match(
+        self,
+        *,
+        territory_id: int,
+        groups: Sequence[Group],
+        require_all: bool,
+        category_ids: Sequence[int] | None,
+        limit: int,
+    ) -> list[Match]:
+        if not groups:
+            return []
+        params: list[object] = [_WEIGHTS, tsquery_text(groups, require_all), territory_id]
+        category_filter = ""
+        if category_ids is not None:
+            if not category_ids:
+                return []
+            category_filter = "AND category_id = ANY(%s)"
+            params.append(list(category_ids))
+        params.append(limit)
+        sql = (
+            "SELECT product_id, ts_rank(%s::float4[], vector, query, 1) AS score "
+            "FROM search_searchdocument, to_tsquery('cabas_french', %s) query "
+            f"WHERE territory_id = %s AND vector @@ query {category_filter} "
+            "ORDER BY score DESC, product_id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Match(int(pid), float(score)) for pid, score in cursor.fetchall()]
+
+    def index_size_bytes(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_relation_size('search_document_vector') "
+                "+ COALESCE((SELECT SUM(pg_column_size(vector)) FROM search_searchdocument), 0)"
+            )
+            return int(cursor.fetchone()[0])
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")

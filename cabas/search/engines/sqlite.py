@@ -1,0 +1,75 @@
+"""SQLite engine: an FTS5 table over the documents, ranked with bm25.
+
+``search_fts`` is an external-content FTS5 table on ``search_searchdocument``, kept in
+step by triggers (migration 0002). The territory is an indexed column, so the MATCH
+itself is scoped to one territory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from .base import Group, Match, SearchEngine
+
+# bm25 weights by column: territory_id, name_text, brand_text, category_text, gtin.
+_WEIGHTS = "0.0, 10.0, 4.0, 2.0, 10.0"
+_TEXT_COLUMNS = "{name_text brand_text category_text gtin}"
+
+
+def _group_expression(group: Group) -> str:
+    # Terms are [a-z0-9] only (checked by Term); quoting them is a second guard.
+    parts = [f'"{term.text}"*' if term.prefix else f'"{term.text}"' for term in group]
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def match_expression(territory_id: int, groups: Sequence[Group], require_all: bool) -> str:
+    joiner = " AND " if require_all else " OR "
+    text = joiner.join(_group_expression(group) for group in groups)
+    return f'territory_id : "{int(territory_id)}" AND {_TEXT_COLUMNS} : ({text})'
+
+
+class SqliteEngine(SearchEngine):
+    vendor = "sqlite"
+
+    def match(
+        self,
+        *,
+        territory_id: int,
+        groups: Sequence[Group],
+        require_all: bool,
+        category_ids: Sequence[int] | None,
+        limit: int,
+    ) -> list[Match]:
+        if not groups:
+            return []
+        params: list[object] = [match_expression(territory_id, groups, require_all)]
+        join = category_filter = ""
+        if category_ids is not None:
+            if not category_ids:
+                return []
+            join = "JOIN search_searchdocument d ON d.product_id = search_fts.rowid"
+            category_filter = f"AND d.category_id IN ({', '.join(['%s'] * len(category_ids))})"
+            params.extend(category_ids)
+        params.append(limit)
+        sql = (
+            f"SELECT search_fts.rowid, -bm25(search_fts, {_WEIGHTS}) AS score "
+            f"FROM search_fts {join} "
+            f"WHERE search_fts MATCH %s {category_filter} "
+            "ORDER BY score DESC, search_fts.rowid LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Match(int(pid), float(score)) for pid, score in cursor.fetchall()]
+
+    def index_size_bytes(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE 'search_fts%%'"
+            )
+            return int(cursor.fetchone()[0])
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")

@@ -1,0 +1,78 @@
+"""The search index: one document per product on sale, and the territory's vocabulary.
+
+Documents hold text already normalised by :mod:`cabas.search.text`; the full-text index
+itself (an FTS5 table on SQLite, a tsvector column on PostgreSQL) is created by the
+migrations for the database in use and kept in step with this table by the database.
+"""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """A product that at least one approved shop offers, in its indexed form."""
+
+    product = models.OneToOneField(
+        "catalog.Product", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Stems, space-separated, one field per weight of the ranking.
+    name_text = models.TextField()
+    brand_text = models.TextField(blank=True)
+    category_text = models.TextField(blank=True)
+    gtin = models.CharField(max_length=14, blank=True)
+    # Distinct folded words of the fields above: what the vocabulary counts.
+    words = models.TextField(blank=True)
+    # Active offers in approved shops: the product's popularity, and the result count
+    # when no filter needs the offers themselves.
+    offer_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["territory", "category"]),
+            models.Index(fields=["territory", "-offer_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"document {self.product_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of the territory's products, for typo correction and did-you-mean."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    term = models.CharField(max_length=40)
+    stem = models.CharField(max_length=40)
+    document_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "term"], name="search_term_once"),
+        ]
+        indexes = [models.Index(fields=["territory", "stem"])]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchTermKey(models.Model):
+    """One SymSpell deletion key of a term: a typed word within one edit of the term
+    shares a key with it, so candidates come from an index lookup, never a scan."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=40)
+    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        indexes = [models.Index(fields=["territory", "key"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,166 @@
+"""An in-process snapshot of a territory's approved shops, for the offer stage of search.
+
+Search joins offers to shops on every query: their coordinates, whether they are open
+now (OpenStreetMap hours, evaluated in Python) and the words of their names. Evaluating
+hours for every shop on every query would dominate the cost, so each process keeps one
+snapshot per territory and rebuilds it when a minute has passed or when the territory's
+shops or closures changed (checked with one small query per search).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from cabas.shops import hours
+from cabas.shops.models import Shop, ShopClosure, ShopStatus
+from cabas.territories.models import Territory
+
+from .text import deletion_keys, is_correctable, stem, within_one_edit, words
+
+OPEN_STATE_SECONDS = 60.0
+_lock = threading.Lock()
+_snapshots: dict[int, ShopSnapshot] = {}
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    id: int
+    slug: str
+    name: str
+    lat: float
+    lon: float
+    postcode: str
+    is_open: bool
+
+
+@dataclass
+class ShopSnapshot:
+    territory_id: int
+    fingerprint: tuple[object, ...]
+    built_at: float
+    shops: dict[int, ShopInfo]
+    open_ids: frozenset[int]
+    by_slug: dict[str, int]
+    # Shop-name vocabulary: stem → shops, sorted stems for prefixes, typo keys.
+    shops_by_stem: dict[str, frozenset[int]] = field(default_factory=dict)
+    sorted_stems: list[str] = field(default_factory=list)
+    word_stem: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, set[str]] = field(default_factory=dict)
+
+    def shops_matching(self, stem_text: str, prefix: bool) -> set[int]:
+        if not prefix:
+            return set(self.shops_by_stem.get(stem_text, ()))
+        found: set[int] = set()
+        start = bisect.bisect_left(self.sorted_stems, stem_text)
+        for candidate in self.sorted_stems[start:]:
+            if not candidate.startswith(stem_text):
+                break
+            found.update(self.shops_by_stem[candidate])
+        return found
+
+    def corrections(self, word: str) -> list[tuple[str, str, int]]:
+        """Shop-name words one edit from ``word``: (word, stem, number of shops)."""
+        if not is_correctable(word):
+            return []
+        found = {
+            candidate
+            for key in deletion_keys(word)
+            for candidate in self.keys.get(key, ())
+            if candidate != word and within_one_edit(word, candidate)
+        }
+        return sorted(
+            (
+                (candidate, self.word_stem[candidate], len(self.shops_by_stem[self.word_stem[candidate]]))
+                for candidate in found
+            ),
+            key=lambda row: (-row[2], row[0]),
+        )
+
+
+def _fingerprint(territory_id: int) -> tuple[object, ...]:
+    # One round trip: anything that changes a shop bumps updated_at or the count; a new
+    # or removed closure changes the closure count or highest id.
+    shop_table = Shop._meta.db_table
+    closure_table = ShopClosure._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "
+            f"(SELECT MAX(updated_at) FROM {shop_table} WHERE territory_id = %s), "
+            f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
+            f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s)",
+            [territory_id] * 4,
+        )
+        return tuple(cursor.fetchone())
+
+
+def shop_snapshot(territory: Territory, at: dt.datetime | None = None) -> ShopSnapshot:
+    """The territory's approved shops. ``at`` (tests, planning) evaluates the hours at
+    that moment and bypasses the cache."""
+    if at is not None:
+        return _build(territory, _fingerprint(territory.id), at)
+    fingerprint = _fingerprint(territory.id)
+    snapshot = _snapshots.get(territory.id)
+    if (
+        snapshot is not None
+        and snapshot.fingerprint == fingerprint
+        and time.monotonic() - snapshot.built_at < OPEN_STATE_SECONDS
+    ):
+        return snapshot
+    snapshot = _build(territory, fingerprint, timezone.now())
+    with _lock:
+        _snapshots[territory.id] = snapshot
+    return snapshot
+
+
+def forget_shop_snapshots() -> None:
+    with _lock:
+        _snapshots.clear()
+
+
+def _build(territory: Territory, fingerprint: tuple[object, ...], moment: dt.datetime) -> ShopSnapshot:
+    local_day = hours.local_now(territory.timezone, moment).date()
+    closures: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for shop_id, start, end in ShopClosure.objects.filter(
+        territory_id=territory.id, end_date__gte=local_day, start_date__lte=local_day
+    ).values_list("shop_id", "start_date", "end_date"):
+        closures[shop_id].append((start, end))
+    shops: dict[int, ShopInfo] = {}
+    open_ids: set[int] = set()
+    stems_to_shops: dict[str, set[int]] = defaultdict(set)
+    word_stem: dict[str, str] = {}
+    for shop_id, slug, name, lat, lon, postcode, expression in Shop.objects.filter(
+        territory_id=territory.id, status=ShopStatus.APPROVED
+    ).values_list("id", "slug", "name", "lat", "lon", "postcode", "opening_hours"):
+        state = hours.state_at(expression, territory.timezone, moment, closures.get(shop_id))
+        shops[shop_id] = ShopInfo(shop_id, slug, name, lat, lon, postcode, state.is_open)
+        if state.is_open:
+            open_ids.add(shop_id)
+        for word in words(name):
+            if word.isalpha():
+                word_stem[word] = stem(word)
+                stems_to_shops[word_stem[word]].add(shop_id)
+    keys: dict[str, set[str]] = defaultdict(set)
+    for word in word_stem:
+        if len(word) >= 4:
+            for key in deletion_keys(word):
+                keys[key].add(word)
+    return ShopSnapshot(
+        territory_id=territory.id,
+        fingerprint=fingerprint,
+        built_at=time.monotonic(),
+        shops=shops,
+        open_ids=frozenset(open_ids),
+        by_slug={info.slug: info.id for info in shops.values()},
+        shops_by_stem={s: frozenset(ids) for s, ids in stems_to_shops.items()},
+        sorted_stems=sorted(stems_to_shops),
+        word_stem=word_stem,
+        keys=dict(keys),
+    )

@@ -1,0 +1,58 @@
+// Draws the maps described by [data-map] elements. Markers come from a JSON script tag
+// as compact [lat, lon, name, url] arrays; without JavaScript the page reads the same.
+(function () {
+  "use strict";
+
+  function popup(marker, label) {
+    var box = document.createElement("div");
+    var name = document.createElement("strong");
+    var link = document.createElement("a");
+    name.textContent = marker[2];
+    link.href = marker[3];
+    link.textContent = label;
+    box.append(name, document.createElement("br"), link);
+    return box;
+  }
+
+  function draw(element) {
+    var source = document.getElementById(element.dataset.markers);
+    var markers = source ? JSON.parse(source.textContent) : [];
+    var centre = (element.dataset.centre || "0,0").split(",").map(Number);
+    var zoom = Number(element.dataset.zoom) || 13;
+    var colour = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim();
+    var many = markers.length > 100;
+    element.textContent = "";
+    element.classList.add("map-ready");
+    var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
+    if (element.dataset.tileUrl) {
+      L.tileLayer(element.dataset.tileUrl, {
+        attribution: element.dataset.tileAttribution,
+        maxZoom: 19,
+      }).addTo(map);
+    }
+    var layer = L.featureGroup();
+    markers.forEach(function (marker) {
+      L.circleMarker([marker[0], marker[1]], {
+        radius: many ? 5 : 10,
+        color: "#ffffff",
+        weight: many ? 1 : 2,
+        fillColor: colour || "#1d5e3a",
+        fillOpacity: 0.9,
+      })
+        .bindPopup(function () { return popup(marker, element.dataset.linkLabel); })
+        .addTo(layer);
+    });
+    layer.addTo(map);
+    if (markers.length > 1) {
+      map.fitBounds(layer.getBounds(), { padding: [16, 16] });
+    } else if (markers.length === 1) {
+      map.setView([markers[0][0], markers[0][1]], zoom);
+    } else {
+      map.setView(centre, zoom);
+    }
+  }
+
+  if (window.L) {
+    document.querySelectorAll("[data-map]").forEach(draw);
+  }
+})();

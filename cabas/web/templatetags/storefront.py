@@ -1,0 +1,106 @@
+"""Template filters and tags of the storefront: money, distances, opening states, URLs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from cabas.money import format_money
+
+from .. import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(cents: int, currency: str = "EUR") -> str:
+    return format_money(cents, currency or "EUR", get_language() or "fr")
+
+
+@register.filter
+def distance(km: float | None) -> str:
+    return formatting.distance(km)
+
+
+@register.filter
+def stock(stock_value: int | None) -> str:
+    return formatting.stock_label(stock_value)
+
+
+@register.filter
+def stock_class(stock_value: int | None) -> str:
+    if stock_value is None:
+        return "on-request"
+    if stock_value <= 0:
+        return "out"
+    return "low" if stock_value <= 3 else "in"
+
+
+@register.filter
+def service(code: str) -> str:
+    return formatting.service_label(code)
+
+
+@register.filter
+def category_name(category) -> str:
+    return formatting.category_name(category)
+
+
+@register.filter
+def number(value) -> str:
+    return formatting.number(value or 0)
+
+
+@register.filter
+def brand_style(colour: str) -> str:
+    """The ``style`` value setting the territory colour (darkened if needed for contrast)."""
+    return f"--brand:{formatting.accessible_brand(colour)}"
+
+
+@register.filter
+def web_url(url: str) -> str:
+    """The URL when it is a plain http(s) link, else an empty string (never ``javascript:``)."""
+    parts = urlsplit(url or "")
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+@register.filter
+def web_label(url: str) -> str:
+    """A website shown as its host name: ``www.example.fr``."""
+    return urlsplit(url or "").netloc.removeprefix("www.") or url
+
+
+@register.simple_tag
+def open_label(state, now) -> str:
+    return formatting.open_state_label(state, now)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page: int) -> str:
+    """This page's URL with ``page`` replaced in the query (empty values dropped)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params.pop("page", None)
+    pairs = [(key, value) for key, values in params.lists() for value in values if value != ""]
+    if int(page) > 1:
+        pairs.append(("page", str(page)))
+    return f"{request.path}?{urlencode(pairs)}" if pairs else request.path
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """Page numbers around the current page, with ``…`` where pages are skipped."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+    )
+
+
+@register.filter
+def widget(field) -> str:
+    """A form field's widget, tied to its error message for screen readers when invalid."""
+    if field.errors:
+        return field.as_widget(attrs={"aria-describedby": f"{field.auto_id}-erreur"})
+    return field.as_widget()
