@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "cabas.notifications",
     "cabas.search",
     "cabas.demo",
+    "cabas.apitokens",
+    "cabas.backoffice",
     "cabas.api",
     "cabas.web",
 ]

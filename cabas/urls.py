@@ -14,6 +14,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("compte/", include("cabas.accounts.urls")),
+    path("espace-commercant/", include("cabas.backoffice.urls")),
     path("", include("cabas.web.urls")),
     prefix_default_language=False,
 )

@@ -134,3 +134,11 @@ from cabas.orders.api import router as orders_router  # noqa: E402
 
 api.add_router("", cart_router)
 api.add_router("", orders_router)
+
+from cabas.search.api import router as search_router  # noqa: E402
+
+api.add_router("", search_router)
+
+from cabas.backoffice.api import router as merchant_router  # noqa: E402
+
+api.add_router("/merchant", merchant_router)

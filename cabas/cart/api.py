@@ -3,9 +3,11 @@
 ``GET`` answers the cart after re-checking it against the shops: each change since
 the shopper last saw it (new price, less stock, article withdrawn) is applied and
 listed in ``changes`` with a French message.
-``POST`` with ``mode: "replace"`` (default) makes the lines sent the whole cart;
-with ``mode: "add"`` adds each quantity to what the cart holds. Either way it is
-all or nothing: one bad line and the cart is left as it was.
+``POST`` with ``mode: "replace"`` (default) makes the ``lines`` sent the whole cart
+(``[]`` empties it); with ``mode: "add"`` adds each quantity to what the cart holds;
+without ``lines`` the lines stay as they are (to set only ``fulfilment`` or the
+delivery address). Either way it is all or nothing: one bad line and the cart is
+left as it was. A signed-in browser sends its CSRF token (``X-CSRFToken``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.utils import check_csrf
 
 from cabas.api.errors import ApiError
 from cabas.fulfilment.calendars import Slot, parse_slot_start
@@ -53,7 +56,9 @@ class ShopChoiceIn(Schema):
 
 
 class CartIn(Schema):
-    lines: list[CartLineIn] = Field(default_factory=list)
+    lines: list[CartLineIn] | None = Field(
+        None, description="Absent : lignes inchangées / absent: lines left as they are"
+    )
     mode: Literal["replace", "add"] = "replace"
     fulfilment: list[ShopChoiceIn] = Field(default_factory=list)
     delivery_address: str | None = None
@@ -127,7 +132,10 @@ class CartOut(Schema):
 def api_error(error: Any) -> ApiError:
     """A domain error (cart, fulfilment, checkout) in the API's error shape."""
     return ApiError(
-        error.message, code=error.code, status=getattr(error, "status", 422), details=error.details
+        code=error.code,
+        message=error.message,
+        status=getattr(error, "status", 422),
+        details=error.details,
     )
 
 
@@ -205,6 +213,18 @@ def _user(request: HttpRequest) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def require_csrf_for_session_user(request: HttpRequest) -> None:
+    """A signed-in browser's cookie must not let another site write in its name."""
+    if _user(request) is None:
+        return
+    if check_csrf(request) is not None:
+        raise ApiError(
+            code="csrf_failed",
+            message=_("Jeton CSRF manquant ou invalide (en-tête X-CSRFToken)."),
+            status=403,
+        )
+
+
 @router.get("/cart", response=CartOut, summary="Panier / cart", url_name="cart")
 def cart_get_view(request: HttpRequest) -> dict[str, Any]:
     cart = cart_get(session=request.session, user=_user(request))
@@ -214,9 +234,10 @@ def cart_get_view(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/cart", response=CartOut, summary="Remplir le panier / fill the cart")
 def cart_post_view(request: HttpRequest, payload: CartIn) -> dict[str, Any]:
+    require_csrf_for_session_user(request)
     cart = cart_get_or_create(session=request.session, user=_user(request))
     try:
-        if payload.lines or payload.mode == "replace":
+        if payload.lines is not None:
             cart_lines_update(
                 cart=cart,
                 lines=[line.dict() for line in payload.lines],

@@ -118,7 +118,7 @@ RAYON_SLUGS: frozenset[str] = frozenset(RAYON_FAMILY)
 FOOD_RAYONS: frozenset[str] = frozenset(s for s, f in RAYON_FAMILY.items() if f.is_food)
 
 
-def rayon(slug: str) -> Rayon:
+def rayon_by_slug(slug: str) -> Rayon:
     return next(r for r in RAYON_FAMILY[slug].rayons if r.slug == slug)
 
 
@@ -418,48 +418,20 @@ SHOP_TEXT_KEYWORDS: dict[str, tuple[str, ...]] = {
         "decoration, deco, mobilier, meuble, luminaire, ustensile, art de la table, "
         "linge de maison, literie, matelas, bougie, vaisselle, abat jour, cadeau"
     ),
-    "cave": _kw(
-        "caviste, vin, biere, spiritueux, brasseur"
-    ),
-    "epicerie": _kw(
-        "produits frais, epicerie, supermarche, magasin bio, vrac"
-    ),
-    "epicerie-fine": _kw(
-        "epicerie fine, epices, maison de the"
-    ),
-    "boulangerie-patisserie": _kw(
-        "patisserie, patissier, gateau, boulangerie"
-    ),
-    "chocolaterie-confiserie": _kw(
-        "chocolat, chocolatier, cacao, confiserie, macaron"
-    ),
-    "librairie": _kw(
-        "livre, bouquiniste, librairie, bande dessinee"
-    ),
-    "jeux-jouets": _kw(
-        "jouet, jeux, puericulture, skateboard"
-    ),
-    "beaute-cosmetique": _kw(
-        "parfum, parfumerie, cosmetique, institut de beaute"
-    ),
-    "optique": _kw(
-        "lunettes, opticien, optique"
-    ),
-    "informatique-telephonie": _kw(
-        "informatique, telephone, ordinateur"
-    ),
-    "fleuriste": _kw(
-        "fleur, fleuriste, plante"
-    ),
-    "artisanat-art": _kw(
-        "galerie, artiste, oeuvre, ceramique, poterie, affiche"
-    ),
-    "traiteur-restaurant": _kw(
-        "restaurant, traiteur, bistrot, salon de the, cafe"
-    ),
-    "auto-velo": _kw(
-        "velo, scooter, moto"
-    ),
+    "cave": _kw("caviste, vin, biere, spiritueux, brasseur"),
+    "epicerie": _kw("produits frais, epicerie, supermarche, magasin bio, vrac"),
+    "epicerie-fine": _kw("epicerie fine, epices, maison de the"),
+    "boulangerie-patisserie": _kw("patisserie, patissier, gateau, boulangerie"),
+    "chocolaterie-confiserie": _kw("chocolat, chocolatier, cacao, confiserie, macaron"),
+    "librairie": _kw("livre, bouquiniste, librairie, bande dessinee"),
+    "jeux-jouets": _kw("jouet, jeux, puericulture, skateboard"),
+    "beaute-cosmetique": _kw("parfum, parfumerie, cosmetique, institut de beaute"),
+    "optique": _kw("lunettes, opticien, optique"),
+    "informatique-telephonie": _kw("informatique, telephone, ordinateur"),
+    "fleuriste": _kw("fleur, fleuriste, plante"),
+    "artisanat-art": _kw("galerie, artiste, oeuvre, ceramique, poterie, affiche"),
+    "traiteur-restaurant": _kw("restaurant, traiteur, bistrot, salon de the, cafe"),
+    "auto-velo": _kw("velo, scooter, moto"),
 }
 SHOP_ACCENTED: dict[str, str] = {"thé": "epicerie-fine", "thés": "epicerie-fine"}
 

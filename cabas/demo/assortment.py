@@ -9,10 +9,12 @@ seed always give the same plan.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from .catalogue_fr import Item, item_numbers, items_by_rayon
 from .products import OFF_PRICE_RANGES, OffProduct, reference_cents, retail_cents
@@ -67,6 +69,19 @@ def _targets(shop: ShopSlot, seed: str) -> tuple[int, int]:
     return total - fresh, fresh
 
 
+def _scrambled(items: Sequence[str], rng: random.Random) -> Iterator[str]:
+    """The items in a seeded pseudo-random order (an affine permutation of the indices),
+    cheap enough for a thousand shops walking lists of thousands of products."""
+    count = len(items)
+    if not count:
+        return
+    start, step = rng.randrange(count), rng.randrange(1, count + 1)
+    while math.gcd(step, count) != 1:
+        step -= 1
+    for index in range(count):
+        yield items[(start + index * step) % count]
+
+
 def _off_deal(
     shops: Sequence[ShopSlot], products: Sequence[OffProduct], *, cover_all: bool, seed: str
 ) -> dict[str, list[str]]:
@@ -98,28 +113,22 @@ def _off_deal(
                 give(pool[index % len(pool)], gtin)
 
     wanted = {shop.ref: _targets(shop, seed)[0] for shop in food}
-    queues: dict[str, list[str]] = {}
+    queues: dict[str, Iterator[str]] = {}
     for shop in food:
         rng = random.Random(f"{seed}:off:{shop.ref}")
-        queue: list[str] = []
-        for rayon in (shop.rayon, *RELATED_RAYONS[shop.rayon]):
-            candidates = list(by_rayon.get(rayon, ()))
-            rng.shuffle(candidates)
-            queue.extend(candidates)
-        queue.reverse()  # pop() from the end takes the shop's own rayon first
-        queues[shop.ref] = queue
+        lists = [by_rayon.get(rayon, []) for rayon in (shop.rayon, *RELATED_RAYONS[shop.rayon])]
+        # Built now, not lazily: each walk must hold this shop's generator.
+        queues[shop.ref] = chain(*[_scrambled(items, rng) for items in lists])
     hungry = [shop for shop in food if len(dealt[shop.ref]) < wanted[shop.ref]]
     while hungry:
         still = []
         for shop in hungry:
-            queue = queues[shop.ref]
-            while queue:
-                gtin = queue.pop()
+            for gtin in queues[shop.ref]:
                 if gtin not in held[shop.ref] and sellers[gtin] < MAX_SELLERS:
                     give(shop, gtin)
+                    if len(dealt[shop.ref]) < wanted[shop.ref]:
+                        still.append(shop)
                     break
-            if queue and len(dealt[shop.ref]) < wanted[shop.ref]:
-                still.append(shop)
         hungry = still
     return dealt
 
@@ -167,9 +176,13 @@ def assortment_plan(
             price = retail_cents(reference_cents(gtin, low, high) * markup)
             plans.append(OfferPlan(shop.ref, ("off", gtin), f"P-{gtin}", price, demo_stock(rng)))
         for item in items:
-            reference = reference_cents(f"{item.rayon}:{item.name}", item.low_cents, item.high_cents)
+            reference = reference_cents(
+                f"{item.rayon}:{item.name}", item.low_cents, item.high_cents
+            )
             # Fixed prices (gift cards, stamps) are the same everywhere.
-            price = reference if item.low_cents == item.high_cents else retail_cents(reference * markup)
+            price = (
+                reference if item.low_cents == item.high_cents else retail_cents(reference * markup)
+            )
             plans.append(
                 OfferPlan(
                     shop.ref,

@@ -8,6 +8,7 @@ Each line reads "name | lowest-highest price in euros".
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -621,9 +622,16 @@ def items_by_rayon() -> dict[str, tuple[Item, ...]]:
 
 @cache
 def item_numbers() -> dict[tuple[str, str], int]:
-    """A stable number per item (rayon order, then line order), for demo SKUs "D-<n>"."""
+    """A number per item for demo SKUs "D-<n>", from a hash of its rayon and name.
+
+    Hash-based rather than positional, so editing the vocabulary never shifts the SKUs
+    of other items (an offer keeps its SKU across reloads).
+    """
     numbers: dict[tuple[str, str], int] = {}
     for rayon, items in items_by_rayon().items():
         for item in items:
-            numbers[(rayon, item.name)] = len(numbers) + 1
+            digest = hashlib.sha256(f"{rayon}:{item.name}".encode()).hexdigest()
+            numbers[(rayon, item.name)] = int(digest[:8], 16) % 10_000_000
+    if len(set(numbers.values())) != len(numbers):
+        raise ValueError("two vocabulary items share a demo SKU number: rename one")
     return numbers

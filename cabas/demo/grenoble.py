@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from cabas.catalog.taxonomy import rayon, rayon_for_osm_shop
+from cabas.catalog.taxonomy import rayon_by_slug, rayon_for_osm_shop
 from cabas.geo.distance import Point, bounding_box, haversine_km
 from cabas.geo.models import PostalCode
 from cabas.shops.models import HoursSource
@@ -68,7 +68,7 @@ def grenoble_files(data_dir: Path) -> list[Path]:
 
 
 def commune_name(la_poste_name: str) -> str:
-    """"SAINT MARTIN D HERES" → "Saint Martin d Heres": La Poste writes upper case."""
+    """ "SAINT MARTIN D HERES" → "Saint Martin d Heres": La Poste writes upper case."""
     small = {"d", "de", "des", "du", "la", "le", "les", "l", "en", "sur", "sous", "et"}
     words = la_poste_name.lower().split()
     return " ".join(
@@ -131,7 +131,10 @@ def read_grenoble_shops(path: Path) -> tuple[list[ShopDraft], int]:
     for record, lat, lon in located:
         osm_shop = record.text("shop")
         shop_rayon = rayon_for_osm_shop(osm_shop)
-        name = " ".join(record.text("name").split()) or f"Commerce ({rayon(shop_rayon).name.lower()})"
+        name = (
+            " ".join(record.text("name").split())
+            or f"Commerce ({rayon_by_slug(shop_rayon).name.lower()})"
+        )
         postcode, city = record.text("addr_postcode"), record.text("addr_city")
         street = record.text("addr_street")
         if not postcode and street.lower() in street_postcodes:

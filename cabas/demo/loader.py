@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -30,7 +31,7 @@ from .sources import fingerprint
 from .writer import TerritoryCounts
 
 # Bump when the loaders change what they write from the same files.
-LOADER_VERSION = "1"
+LOADER_VERSION = "3"
 POSTAL_CODES_FILE = "fr_postal_codes_laposte.csv"
 POSTAL_CODES_KEY = "postal-codes"
 
@@ -40,7 +41,7 @@ class StepReport:
     key: str
     skipped: bool
     seconds: float
-    counts: dict[str, object] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

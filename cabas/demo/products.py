@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -99,6 +100,7 @@ def retail_cents(value: float) -> int:
     return cents - 1 if tens % 3 != 0 and cents > 10 else cents
 
 
+@lru_cache(maxsize=65536)
 def reference_cents(key: str, low: int, high: int) -> int:
     """A product's reference price, the same for every shop: seeded by the product key."""
     if low == high:

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from cabas.catalog.models import Category, Offer, Product
+from cabas.catalog.services import taxonomy_sync
 from cabas.geo.distance import Point, bounding_box, haversine_km
 from cabas.geo.models import PostalCode
+from cabas.search.services import search_index_rebuild
 from cabas.shops.models import HoursSource, Shop, ShopStatus
 from cabas.territories.models import Territory
 
@@ -33,104 +36,20 @@ from .grenoble import commune_name
 from .models import DemoDataset
 from .opening import demo_opening_hours
 from .products import OFF_FILE, OFF_PRICE_RANGES, read_off_products, reference_cents, retail_cents
+from .synthetic_vocabulary import (
+    FOOD_VARIANTS,
+    GOODS_VARIANTS,
+    PLACES,
+    RAYON_WEIGHTS,
+    SHOP_WORDS,
+    STREETS,
+)
 
 SOURCE = "synthetic"
+# Bump when the same arguments should give different rows.
+GENERATOR_VERSION = "2"
 OFFER_BATCH = 10_000
 PRODUCT_BATCH = 5_000
-
-def _listed(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-# How common each rayon is, after the 2020 Paris list (rayons with a catalogue only).
-RAYON_WEIGHTS: dict[str, int] = {
-    "traiteur-restaurant": 680,
-    "boucherie-charcuterie": 165,
-    "fruits-legumes": 148,
-    "epicerie": 141,
-    "librairie": 137,
-    "cave": 120,
-    "boulangerie-patisserie": 116,
-    "epicerie-fine": 101,
-    "mode-seconde-main": 100,
-    "artisanat-art": 99,
-    "fromagerie-cremerie": 77,
-    "fleuriste": 54,
-    "poissonnerie": 44,
-    "maison-cuisine": 40,
-    "jeux-jouets": 33,
-    "chocolaterie-confiserie": 31,
-    "beaute-cosmetique": 25,
-    "pharmacie-parapharmacie": 24,
-    "disquaire": 19,
-    "informatique-telephonie": 15,
-    "bricolage-quincaillerie": 13,
-    "presse-papeterie": 12,
-    "sante-orthopedie": 9,
-    "auto-velo": 8,
-    "optique": 6,
-}
-SHOP_WORDS: dict[str, str] = {
-    "traiteur-restaurant": "Restaurant",
-    "boucherie-charcuterie": "Boucherie",
-    "fruits-legumes": "Primeur",
-    "epicerie": "Épicerie",
-    "librairie": "Librairie",
-    "cave": "Cave",
-    "boulangerie-patisserie": "Boulangerie",
-    "epicerie-fine": "Épicerie fine",
-    "mode-seconde-main": "Boutique",
-    "artisanat-art": "Atelier",
-    "fromagerie-cremerie": "Fromagerie",
-    "fleuriste": "Fleurs",
-    "poissonnerie": "Poissonnerie",
-    "maison-cuisine": "Maison",
-    "jeux-jouets": "Jeux et jouets",
-    "chocolaterie-confiserie": "Chocolaterie",
-    "beaute-cosmetique": "Parfumerie",
-    "pharmacie-parapharmacie": "Pharmacie",
-    "disquaire": "Disquaire",
-    "informatique-telephonie": "Informatique",
-    "bricolage-quincaillerie": "Quincaillerie",
-    "presse-papeterie": "Maison de la presse",
-    "sante-orthopedie": "Orthopédie",
-    "auto-velo": "Cycles",
-    "optique": "Optique",
-}
-PLACES = _listed(
-    "des Lilas, du Marché, de la Gare, du Canal, des Halles, Saint-Martin, du Parc, "
-    "de la Fontaine, des Tilleuls, du Centre, de l'Église, des Arts, du Pont, de la Place, "
-    "des Vignes, du Moulin, des Écoles, de la Poste, du Port, des Remparts, du Faubourg, "
-    "des Acacias, du Square, de la Mairie, des Platanes, du Lavoir, de la Butte, "
-    "des Quais, du Théâtre, des Jardins, Belleville, Montmartre, Bastille, Voltaire, "
-    "Gambetta, Pasteur, Jaurès, Mouffetard, Daguerre, Oberkampf, des Abbesses, "
-    "des Martyrs, Cler, du Commerce, de la République, des Batignolles, Saint-Paul, Lepic"
-)
-STREETS = _listed(
-    "rue de la République, avenue Jean-Jaurès, boulevard Voltaire, rue Victor-Hugo, "
-    "place du Marché, rue Pasteur, rue de la Paix, rue Gambetta, rue du Commerce, "
-    "rue des Écoles, avenue de la Gare, rue Saint-Martin, rue du Moulin, "
-    "boulevard de la Liberté, rue des Lilas, rue Émile-Zola, rue Jean-Moulin, "
-    "quai du Canal, rue de l'Église, avenue du Général-Leclerc"
-)
-FOOD_VARIANTS = (
-    ("", *_listed(
-        "bio, maison, de saison, tradition, premium, nature, allégé, artisanal, local"
-    )),
-    ("", *_listed(
-        "format familial, petit format, lot de 2, lot de 3, lot de 6, à la coupe, en vrac, "
-        "coffret, recharge"
-    )),
-)
-GOODS_VARIANTS = (
-    ("", *_listed(
-        "bleu, rouge, vert, noir, blanc, gris, jaune, rose, naturel"
-    )),
-    ("", *_listed(
-        "petit modèle, grand modèle, édition spéciale, lot de 2, coffret cadeau, "
-        "format voyage, version luxe, modèle enfant, reconditionné"
-    )),
-)
 
 
 @dataclass(frozen=True)
@@ -144,7 +63,7 @@ class SyntheticSpec:
     name: str = ""
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()
+        return hashlib.sha256(f"{GENERATOR_VERSION}:{self!r}".encode()).hexdigest()
 
 
 @dataclass
@@ -233,11 +152,16 @@ def _replace_or_refuse(spec: SyntheticSpec, replace: bool, counts: GenerateCount
             "remplacer."
         )
     shop_ids = list(Shop.objects.filter(territory=territory).values_list("id", flat=True))
-    for start in range(0, len(shop_ids), 100):  # bounded batches: related rows cascade
-        Offer.objects.filter(shop_id__in=shop_ids[start : start + 100]).delete()
-    Product.objects.filter(territory=territory).delete()
-    Shop.objects.filter(territory=territory).delete()
-    territory.delete()
+    try:
+        for start in range(0, len(shop_ids), 100):  # bounded batches: related rows cascade
+            Offer.objects.filter(shop_id__in=shop_ids[start : start + 100]).delete()
+        Product.objects.filter(territory=territory).delete()
+        Shop.objects.filter(territory=territory).delete()
+        territory.delete()
+    except ProtectedError:
+        raise TerritoryExists(
+            f"Le territoire « {spec.slug} » a des commandes : il ne sera pas remplacé."
+        ) from None
     counts.replaced = True
     return False
 
@@ -267,16 +191,16 @@ def territory_generate(
             centre_lat=spec.centre.lat,
             centre_lon=spec.centre.lon,
             radius_km=spec.radius_km,
-            data_attribution=(
-                "Données synthétiques · Noms de produits : Open Food Facts (ODbL)"
-            ),
+            data_attribution=("Données synthétiques · Noms de produits : Open Food Facts (ODbL)"),
         )
+        taxonomy_sync()
         category_ids = dict(Category.objects.values_list("slug", "id"))
         shops = _shops_create(spec, territory, category_ids)
         pools = _products_create(spec, territory, category_ids, bases, shops)
         counts.shops = len(shops)
         counts.products = sum(len(pool) for pool in pools.values())
         counts.offers, counts.short_shops = _offers_create(spec, territory, shops, pools, progress)
+        search_index_rebuild(territory=territory)
         DemoDataset.objects.update_or_create(
             key=f"synthetic-{spec.slug}",
             defaults={
@@ -320,7 +244,9 @@ def _shops_create(
             distance * math.sin(bearing) / (6371.0088 * math.cos(math.radians(spec.centre.lat)))
         )
         point = Point(lat, lon)
-        nearest = min(postcodes, key=lambda row: haversine_km(point, Point(row.lat, row.lon)), default=None)
+        nearest = min(
+            postcodes, key=lambda row: haversine_km(point, Point(row.lat, row.lon)), default=None
+        )
         rows.append(
             Shop(
                 territory=territory,
@@ -343,9 +269,7 @@ def _shops_create(
             )
         )
     Shop.objects.bulk_create(rows, batch_size=2000)
-    ids = dict(
-        Shop.objects.filter(territory=territory).values_list("source_ref", "id")
-    )
+    ids = dict(Shop.objects.filter(territory=territory).values_list("source_ref", "id"))
     return [(ids[row.source_ref], rayon) for row, rayon in zip(rows, shop_rayons, strict=True)]
 
 
@@ -357,13 +281,15 @@ def _products_create(
     shops: list[tuple[int, str]],
 ) -> dict[str, list[PoolProduct]]:
     """Per rayon with shops: its products, with their reference price."""
-    wanted = max(spec.offers_per_shop * 3 // 2, 1)
+    # Room for shops of one rayon to differ: half as many products again as each sells.
+    wanted = max(spec.offers_per_shop * 3 // 2, 20)
     drafts: list[tuple[str, Product, int]] = []
     index = 0
     for rayon in sorted({rayon for _shop, rayon in shops}):
-        names = bases[rayon]
+        names = list(bases[rayon])
+        random.Random(f"{spec.slug}:{spec.seed}:names:{rayon}").shuffle(names)
         variants = FOOD_VARIANTS if rayon in OFF_RAYONS else GOODS_VARIANTS
-        size = min(len(names) * 100, max(wanted, len(names)))
+        size = min(len(names) * 100, wanted)
         for position in range(size):
             base = names[position % len(names)]
             name = _variant_name(base.name, variants, position // len(names))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils.text import slugify
 
 from cabas.catalog.models import Category, Offer, Product
+from cabas.search.services import search_index_rebuild
 from cabas.shops.models import HoursSource, Shop, ShopStatus
 from cabas.territories.models import Territory
 
@@ -76,7 +78,7 @@ class TerritoryCounts:
     offers: Tally = field(default_factory=Tally)
     skipped_rows: int = 0
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -111,7 +113,9 @@ def shops_upsert(
 ) -> tuple[dict[str, int], Tally]:
     """Shop id per source reference; new shops get a slug unique in the territory."""
     tally = Tally()
-    existing = {shop.source_ref: shop for shop in Shop.objects.filter(territory=territory, source=source)}
+    existing = {
+        shop.source_ref: shop for shop in Shop.objects.filter(territory=territory, source=source)
+    }
     taken = set(Shop.objects.filter(territory=territory).values_list("slug", flat=True))
     created: list[Shop] = []
     changed: list[Shop] = []
@@ -153,6 +157,14 @@ def shops_upsert(
     Shop.objects.bulk_create(created, batch_size=BATCH_SIZE)
     if changed:
         Shop.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
+    # Shops gone from the source are suspended, not deleted: orders may point to them.
+    refs = {draft.ref for draft in drafts}
+    gone = [shop.pk for ref, shop in existing.items() if ref not in refs]
+    tally.withdrawn = (
+        Shop.objects.filter(pk__in=gone)
+        .exclude(status=ShopStatus.SUSPENDED)
+        .update(status=ShopStatus.SUSPENDED)
+    )
     tally.created, tally.updated = len(created), len(changed)
     ids = dict(
         Shop.objects.filter(territory=territory, source=source).values_list("source_ref", "id")
@@ -271,11 +283,7 @@ def offers_upsert(
         Offer.objects.bulk_update(
             changed, ["sku", "price_cents", "stock", "is_active"], batch_size=BATCH_SIZE
         )
-    stale = [
-        row[0]
-        for key, row in existing.items()
-        if row[7] and row[6] and key not in planned
-    ]
+    stale = [row[0] for key, row in existing.items() if row[7] and row[6] and key not in planned]
     # Withdrawn rather than deleted: orders may point to them.
     for start in range(0, len(stale), BATCH_SIZE):
         Offer.objects.filter(id__in=stale[start : start + BATCH_SIZE]).update(is_active=False)
@@ -291,7 +299,8 @@ def territory_populate(
     off_products: Sequence[OffProduct],
     cover_all: bool,
 ) -> TerritoryCounts:
-    """Upsert a territory, its shops, the products they sell and their demo offers.
+    """Upsert a territory, its shops, the products they sell and their demo offers, then
+    rebuild its search index.
 
     With ``cover_all`` every OFF product becomes a product of the territory, sold by at
     least one shop; otherwise only the products some shop sells are created.
@@ -321,9 +330,7 @@ def territory_populate(
         if cover_all or (OFF_SOURCE, product.gtin) in sold
     ]
     product_drafts.extend(
-        ProductDraft(
-            key=key, name=key[1], rayon=vocabulary[key[1]].rayon, source=DEMO_SOURCE
-        )
+        ProductDraft(key=key, name=key[1], rayon=vocabulary[key[1]].rayon, source=DEMO_SOURCE)
         for key in sorted(sold)
         if key[0] == DEMO_SOURCE
     )
@@ -337,4 +344,7 @@ def territory_populate(
         shop_ids=shop_ids,
         product_ids=product_ids,
     )
+    # Bulk writes bypass the per-row index calls: rebuild the territory's search index in
+    # the same transaction, so the catalogue and its index commit together.
+    search_index_rebuild(territory=territory)
     return counts

@@ -8,6 +8,7 @@ and are returned as UTC instants (DESIGN 7). Pure computation, no database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -49,23 +50,27 @@ def _to_utc(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return local.replace(tzinfo=zone).astimezone(dt.UTC)
 
 
-def slot_windows(calendar: SlotCalendar, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Every (start, end) slot of the horizon that the preparation time allows, in order."""
+def iter_slot_windows(
+    calendar: SlotCalendar, now: dt.datetime
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """Each (start, end) slot of the horizon that the preparation time allows, in order.
+
+    A generator: the earliest slot costs one day's work, not the whole horizon's.
+    """
     zone = ZoneInfo(calendar.tz)
     local_now = hours.local_now(calendar.tz, now)
     earliest = local_now + dt.timedelta(minutes=calendar.lead_minutes)
     length = dt.timedelta(minutes=calendar.slot_minutes)
-    windows: list[tuple[dt.datetime, dt.datetime]] = []
     first_day = local_now.date()
     for week_offset in range(0, calendar.horizon_days, 7):
         week = hours.week_schedule(
             calendar.opening_hours, first_day + dt.timedelta(days=week_offset)
         )
         if week is None:
-            return []
+            return
         for day in week:
             if (day.date - first_day).days >= calendar.horizon_days:
-                break
+                return
             if _closed(calendar.closures, day.date):
                 continue
             for open_at, close_at in day.intervals:
@@ -74,11 +79,17 @@ def slot_windows(calendar: SlotCalendar, now: dt.datetime) -> list[tuple[dt.date
                 if close_at == dt.time(0, 0):
                     end += dt.timedelta(days=1)
                 cursor = begin
+                if cursor < earliest:
+                    # Jump whole slots to the first one the preparation time allows.
+                    skipped = -(-(earliest - cursor) // length)
+                    cursor += skipped * length
                 while cursor + length <= end:
-                    if cursor >= earliest:
-                        windows.append((_to_utc(cursor, zone), _to_utc(cursor + length, zone)))
+                    yield _to_utc(cursor, zone), _to_utc(cursor + length, zone)
                     cursor += length
-    return windows
+
+
+def slot_windows(calendar: SlotCalendar, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    return list(iter_slot_windows(calendar, now))
 
 
 def is_slot_start(calendar: SlotCalendar, start: dt.datetime, now: dt.datetime) -> bool:

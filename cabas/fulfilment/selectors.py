@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from cabas.geo.distance import Point, haversine_km
 from cabas.geo.selectors import postcode_centre
 from cabas.shops.models import Shop, ShopClosure
 
-from .calendars import Slot, SlotCalendar, slot_windows
+from .calendars import Slot, SlotCalendar, iter_slot_windows, slot_windows
 from .errors import FulfilmentError
 from .models import (
     CollectionPoint,
@@ -89,20 +90,42 @@ def point_calendar(point: CollectionPoint, shop: Shop, settings: ShopFulfilment)
     )
 
 
-@dataclass
 class FulfilmentOption:
-    """One way a shop's order can reach the shopper, with its free slots."""
+    """One way a shop's order can reach the shopper; its free slots are computed lazily."""
 
-    method: str
-    label: str
-    calendar: SlotCalendar
-    slots: list[Slot]
-    collection_point: CollectionPoint | None = None
-    zones: list[DeliveryZone] = field(default_factory=list)
+    def __init__(
+        self,
+        *,
+        method: str,
+        label: str,
+        calendar: SlotCalendar,
+        now: dt.datetime,
+        loads: dict[tuple[str, dt.datetime], int],
+        collection_point: CollectionPoint | None = None,
+        zones: list[DeliveryZone] | None = None,
+    ) -> None:
+        self.method = method
+        self.label = label
+        self.calendar = calendar
+        self.collection_point = collection_point
+        self.zones = zones or []
+        self._now = now
+        self._loads = loads
 
-    @property
+    def _iter_free(self) -> Iterator[Slot]:
+        capacity, target = self.calendar.capacity, self.calendar.target
+        for start, end in iter_slot_windows(self.calendar, self._now):
+            remaining = capacity - self._loads.get((target, start), 0)
+            if remaining > 0:
+                yield Slot(start=start, end=end, remaining=remaining)
+
+    @cached_property
+    def slots(self) -> list[Slot]:
+        return list(self._iter_free())
+
+    @cached_property
     def earliest(self) -> Slot | None:
-        return self.slots[0] if self.slots else None
+        return next(self._iter_free(), None)
 
     @property
     def key(self) -> str:
@@ -112,7 +135,10 @@ class FulfilmentOption:
         return self.method
 
     def find_slot(self, start: dt.datetime) -> Slot | None:
-        return next((slot for slot in self.slots if slot.start == start), None)
+        for slot in self._iter_free():
+            if slot.start >= start:
+                return slot if slot.start == start else None
+        return None
 
 
 @dataclass
@@ -127,21 +153,10 @@ class ShopFulfilmentView:
     @property
     def default_option(self) -> FulfilmentOption | None:
         """The option with the earliest free slot, pickup at the shop first on a tie."""
-        usable = [option for option in self.options if option.slots]
+        usable = [option for option in self.options if option.earliest is not None]
         if not usable:
             return None
-        return min(usable, key=lambda option: option.slots[0].start)
-
-
-def _free_slots(
-    calendar: SlotCalendar, now: dt.datetime, loads: dict[tuple[str, dt.datetime], int]
-) -> list[Slot]:
-    slots = []
-    for start, end in slot_windows(calendar, now):
-        remaining = calendar.capacity - loads.get((calendar.target, start), 0)
-        if remaining > 0:
-            slots.append(Slot(start=start, end=end, remaining=remaining))
-    return slots
+        return min(usable, key=lambda option: option.earliest.start)  # type: ignore[union-attr]
 
 
 def _loads(targets: set[str], now: dt.datetime) -> dict[tuple[str, dt.datetime], int]:
@@ -221,7 +236,8 @@ def fulfilment_for_shops(
                 method=calendar.method,
                 label=label,
                 calendar=calendar,
-                slots=_free_slots(calendar, moment, loads),
+                now=moment,
+                loads=loads,
                 **extra,
             )
             for label, calendar, extra in entries
@@ -246,14 +262,14 @@ def earliest_ready_for_shops(
     result: dict[int, ReadyTime | None] = {}
     for shop in shops:
         view = views[shop.pk]
-        pickups = [o for o in view.options if o.method != FulfilmentMethod.DELIVERY and o.slots]
-        chosen = min(pickups, key=lambda o: o.slots[0].start) if pickups else None
+        pickups = [o for o in view.options if o.method != FulfilmentMethod.DELIVERY and o.earliest]
+        chosen = min(pickups, key=lambda o: o.earliest.start) if pickups else None  # type: ignore[union-attr]
         if chosen is None:
-            chosen = next((o for o in view.options if o.slots), None)
-        if chosen is None:
+            chosen = next((o for o in view.options if o.earliest), None)
+        if chosen is None or chosen.earliest is None:
             result[shop.pk] = None
             continue
-        first = chosen.slots[0]
+        first = chosen.earliest
         result[shop.pk] = ReadyTime(
             at=first.start,
             method=chosen.method,

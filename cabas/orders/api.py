@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 
-from cabas.api.errors import ApiError, NotFound
+from cabas.api.errors import NotFound
 from cabas.api.pagination import paginated
-from cabas.cart.api import api_error
+from cabas.cart.api import api_error, require_csrf_for_session_user
 from cabas.cart.errors import CartError
 from cabas.cart.services import cart_get
 from cabas.cart.validation import parse_offer_id, parse_quantity
@@ -146,13 +146,15 @@ def order_summary_out(order: Order) -> dict[str, Any]:
     }
 
 
-def checkout_out(checkout: Checkout) -> dict[str, Any]:
+def checkout_out(checkout: Checkout, orders: list[Order] | None = None) -> dict[str, Any]:
+    if orders is None:
+        orders = checkout_orders(checkout)
     return {
         "checkout_id": checkout.pk,
         "access_token": checkout.access_token,
         "total_cents": checkout.total_cents,
         "currency": checkout.currency,
-        "orders": [order_summary_out(order) for order in checkout_orders(checkout)],
+        "orders": [order_summary_out(order) for order in orders],
     }
 
 
@@ -251,7 +253,8 @@ def checkout_view(
     response: HttpResponse,
     payload: CheckoutIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
+    require_csrf_for_session_user(request)
     user_id = _user_id(request)
     try:
         checkout_request = checkout_request_from(
@@ -263,10 +266,13 @@ def checkout_view(
         result = checkout_place(request=checkout_request, cart=cart)
     except (CartError, FulfilmentError, OrderError) as error:
         raise api_error(error) from error
-    remember_checkout(request.session, result.checkout.pk)
+    if request.session.session_key:
+        # A browser: its session may show the guest's orders. A stateless client
+        # keeps the access_token instead (no session row per API call).
+        remember_checkout(request.session, result.checkout.pk)
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
-    return 201, checkout_out(result.checkout)
+    return Status(201, checkout_out(result.checkout, result.orders))
 
 
 def _visible_orders(request: HttpRequest, token: str | None):
@@ -294,7 +300,7 @@ def order_view(
 ) -> dict[str, Any]:
     order = _visible_orders(request, token).filter(pk=order_id).first()
     if order is None:
-        raise NotFound(_("Commande introuvable."), details={"order_id": order_id})
+        raise NotFound(message=_("Commande introuvable."), details={"order_id": order_id})
     return order_out(order)
 
 
@@ -302,8 +308,9 @@ def order_view(
 def order_cancel_view(
     request: HttpRequest, order_id: int, token: str | None = Header(None, alias="X-Checkout-Token")
 ) -> dict[str, Any]:
+    require_csrf_for_session_user(request)
     if not _visible_orders(request, token).filter(pk=order_id).exists():
-        raise NotFound(_("Commande introuvable."), details={"order_id": order_id})
+        raise NotFound(message=_("Commande introuvable."), details={"order_id": order_id})
     try:
         order_transition(
             order_id=order_id,
@@ -312,8 +319,6 @@ def order_cancel_view(
             actor_id=_user_id(request),
         )
     except OrderError as error:
-        raise ApiError(
-            error.message, code=error.code, status=error.status, details=error.details
-        ) from error
+        raise api_error(error) from error
     order = _visible_orders(request, token).get(pk=order_id)
     return order_out(order)

@@ -3,9 +3,10 @@
 This issue ships the "pay on fulfilment" methods; an online card payment, a
 territory voucher or a gift card becomes another :class:`PaymentProvider` in
 ``PROVIDERS`` (a voucher covering part of the total would run before the method
-that pays the rest). ``start`` runs inside the checkout's transaction and must
-not call out to the network: an online provider records a pending payment here
-and is confirmed by its webhook, through the task queue.
+that pays the rest). ``start`` runs just before the checkout's transaction, with
+the checkout's idempotency key as ``reference`` (the key a payment service
+deduplicates on); it must not block on the network: an online provider answers
+``pending`` and is confirmed by its webhook, through the task queue.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ class PaymentOutcome:
 
 
 class PaymentProvider(Protocol):
-    code: str
-    label: Any  # lazy translation
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> Any: ...  # lazy translation
 
     def accepts(self, fulfilment_methods: Collection[str]) -> bool: ...
 
-    def start(self, *, checkout_id: int, amount_cents: int, currency: str) -> PaymentOutcome: ...
+    def start(self, *, reference: str, amount_cents: int, currency: str) -> PaymentOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class PayOnFulfilment:
     def accepts(self, fulfilment_methods: Collection[str]) -> bool:
         return all(method in self.methods for method in fulfilment_methods)
 
-    def start(self, *, checkout_id: int, amount_cents: int, currency: str) -> PaymentOutcome:
+    def start(self, *, reference: str, amount_cents: int, currency: str) -> PaymentOutcome:
         return PaymentOutcome(status="due_on_fulfilment")
 
 

@@ -66,6 +66,7 @@ PICKUP_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 class CheckoutResult:
     checkout: Checkout
     replayed: bool
+    orders: list[Order] | None = None  # set for a new checkout, loaded on demand otherwise
 
 
 @dataclass
@@ -100,23 +101,23 @@ def checkout_place(
 ) -> CheckoutResult:
     """Create the checkout and its orders, or raise ``CheckoutError`` having written nothing.
 
-    ``request.lines`` None means "the shopper's cart"; the lines bought leave the cart.
+    With a ``cart``, its fulfilment choices apply and the lines bought leave it;
+    ``request.lines`` None means "every line of the cart".
     """
     key = check_idempotency_key(request.idempotency_key)
     fingerprint = request.fingerprint()
-    existing = _replay(key, fingerprint)
-    if existing is not None:
-        return CheckoutResult(existing, replayed=True)
     try:
-        checkout = _place(request, key, fingerprint, cart, now or timezone.now())
+        checkout, orders = _place(request, key, fingerprint, cart, now or timezone.now())
     except (CheckoutError, IntegrityError):
-        # A concurrent submission with the same key may have won meanwhile (it
-        # also emptied the cart and took the stock): answer with its checkout.
+        # The key may have been used already, or by a concurrent submission that
+        # won the unique index (and emptied the cart, took the stock): answer with
+        # that checkout. Looked up only on this path, so a first submission pays
+        # no extra query.
         existing = _replay(key, fingerprint)
         if existing is not None:
             return CheckoutResult(existing, replayed=True)
         raise
-    return CheckoutResult(checkout, replayed=False)
+    return CheckoutResult(checkout, replayed=False, orders=orders)
 
 
 def _contact(request: CheckoutRequest) -> tuple[User | None, str, str]:
@@ -131,6 +132,17 @@ def _contact(request: CheckoutRequest) -> tuple[User | None, str, str]:
 
 
 def _requested_lines(request: CheckoutRequest, cart: Cart | None) -> list[LineRequest]:
+    if cart is not None and request.cart_version:
+        stored = cart.lines.values_list("offer_id", "quantity", "unit_price_cents")
+        if request.cart_version != cart_version(stored):
+            raise CheckoutError(
+                "cart_stale",
+                _(
+                    "Votre panier a changé depuis l'affichage de cette page (autre onglet ?) : "
+                    "vérifiez-le avant de valider."
+                ),
+                status=409,
+            )
     if request.lines is not None:
         lines = list(request.lines)
         seen: set[int] = set()
@@ -142,20 +154,13 @@ def _requested_lines(request: CheckoutRequest, cart: Cart | None) -> list[LineRe
                     {"offer_id": line.offer_id},
                 )
             seen.add(line.offer_id)
+    elif cart is not None:
+        lines = [
+            LineRequest(o, q, p)
+            for o, q, p in cart.lines.values_list("offer_id", "quantity", "unit_price_cents")
+        ]
     else:
-        stored = (
-            list(cart.lines.values_list("offer_id", "quantity", "unit_price_cents")) if cart else []
-        )
-        if request.cart_version and request.cart_version != cart_version(stored):
-            raise CheckoutError(
-                "cart_stale",
-                _(
-                    "Votre panier a changé depuis l'affichage de cette page (autre onglet ?) : "
-                    "vérifiez-le avant de valider."
-                ),
-                status=409,
-            )
-        lines = [LineRequest(o, q, p) for o, q, p in stored]
+        lines = []
     if not lines:
         raise CheckoutError("cart_empty", _("Votre panier est vide."))
     if len(lines) > MAX_CART_LINES:
@@ -220,7 +225,7 @@ def _raise_out_of_stock(shortages: list[tuple[Offer, int, int]]) -> None:
         )
     raise CheckoutError(
         "out_of_stock",
-        details[0]["message"]
+        str(details[0]["message"])
         if len(details) == 1
         else _("Plusieurs articles ne sont plus disponibles en quantité suffisante."),
         details,
@@ -257,7 +262,7 @@ def _plan(
             {"shops": sorted(unknown)},
         )
     stored = {}
-    if cart is not None and request.lines is None:
+    if cart is not None:
         stored = {choice.shop_id: choice for choice in cart.choices.all()}
     postcode = request.delivery_postcode or (cart.delivery_postcode if cart else "")
     views = fulfilment_for_shops(list(shops.values()), now=now)
@@ -293,7 +298,7 @@ def _pickup_code() -> str:
 
 def _place(
     request: CheckoutRequest, key: str, fingerprint: str, cart: Cart | None, now: dt.datetime
-) -> Checkout:
+) -> tuple[Checkout, list[Order]]:
     user, email, phone = _contact(request)
     lines = _requested_lines(request, cart)
     offers = offers_by_id(line.offer_id for line in lines)
@@ -325,6 +330,8 @@ def _place(
     total = sum(plan.subtotal_cents + plan.delivery_fee_cents for plan in plans)
     quantities = {line.offer_id: line.quantity for line in lines}
 
+    payment = provider.start(reference=key, amount_cents=total, currency=territory.currency)
+
     with transaction.atomic():
         checkout = Checkout.objects.create(
             territory_id=territory_id,
@@ -335,7 +342,7 @@ def _place(
             phone=phone,
             name=request.name.strip()[:120],
             payment_method=provider.code,
-            payment_status="pending",
+            payment_status=payment.status,
             total_cents=total,
             currency=territory.currency,
             access_token=secrets.token_urlsafe(32),
@@ -404,17 +411,12 @@ def _place(
             )
             for order in orders
         )
-        outcome = provider.start(
-            checkout_id=checkout.pk, amount_cents=total, currency=checkout.currency
-        )
-        Checkout.objects.filter(pk=checkout.pk).update(payment_status=outcome.status)
-        checkout.payment_status = outcome.status
         notify_order_step(
             orders=[(order.pk, territory_id) for order in orders], event=OrderStatus.PLACED
         )
-        if cart is not None and request.lines is None:
+        if cart is not None:
             cart_remove_offers(cart=cart, offer_ids=quantities)
-    return checkout
+    return checkout, orders
 
 
 def _order(

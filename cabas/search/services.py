@@ -98,9 +98,8 @@ def search_index_products(*, product_ids: Iterable[int]) -> None:
 def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
     counts = _offer_counts(product_id__in=ids)
     previous = {
-        doc.product_id: doc for doc in SearchDocument.objects.select_for_update().filter(
-            product_id__in=ids
-        )
+        doc.product_id: doc
+        for doc in SearchDocument.objects.select_for_update().filter(product_id__in=ids)
     }
     delta: dict[int, Counter[str]] = {}
     created: list[SearchDocument] = []
@@ -160,18 +159,14 @@ def search_index_offers_changed(*, offer_ids: Iterable[int]) -> None:
     ids = sorted(set(offer_ids))
     product_ids: set[int] = set()
     for chunk in _batched(ids, CHUNK):
-        product_ids.update(
-            Offer.objects.filter(id__in=chunk).values_list("product_id", flat=True)
-        )
+        product_ids.update(Offer.objects.filter(id__in=chunk).values_list("product_id", flat=True))
     search_index_products(product_ids=product_ids)
 
 
 def search_index_shops_changed(*, shop_ids: Iterable[int]) -> None:
     """Reindex the products these shops offer (shop approved, suspended or deleted)."""
     product_ids = set(
-        Offer.objects.filter(shop_id__in=sorted(set(shop_ids))).values_list(
-            "product_id", flat=True
-        )
+        Offer.objects.filter(shop_id__in=sorted(set(shop_ids))).values_list("product_id", flat=True)
     )
     search_index_products(product_ids=product_ids)
 
@@ -184,10 +179,13 @@ class RebuildStats:
 
 @transaction.atomic
 def search_index_rebuild(
-    *, territory: Territory, progress: Callable[[int], None] | None = None
+    *, territory: Territory, progress: Callable[[int, int], None] | None = None
 ) -> RebuildStats:
     """Rebuild the territory's documents and vocabulary from the catalogue, in one
-    transaction: searches see the old index until the new one is complete."""
+    transaction: searches see the old index until the new one is complete.
+
+    ``progress(done, total)`` is called as products are indexed.
+    """
     SearchDocument.objects.filter(territory=territory).delete()
     categories = _category_names()
     counts = _offer_counts(territory=territory)
@@ -215,7 +213,7 @@ def search_index_rebuild(
             vocabulary.update(doc.words.split())
         documents += len(batch)
         if progress is not None:
-            progress(len(chunk))
+            progress(min(documents, len(product_ids)), len(product_ids))
     vocabulary_build(territory_id=territory.id, counts=vocabulary)
     get_engine().optimize()
     return RebuildStats(documents=documents, terms=len(vocabulary))

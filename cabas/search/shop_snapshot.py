@@ -49,6 +49,8 @@ class ShopSnapshot:
     shops: dict[int, ShopInfo]
     open_ids: frozenset[int]
     by_slug: dict[str, int]
+    # Shops of the territory that are not approved: their offers never show.
+    hidden_ids: frozenset[int]
     # Shop-name vocabulary: stem → shops, sorted stems for prefixes, typo keys.
     shops_by_stem: dict[str, frozenset[int]] = field(default_factory=dict)
     sorted_stems: list[str] = field(default_factory=list)
@@ -78,7 +80,11 @@ class ShopSnapshot:
         }
         return sorted(
             (
-                (candidate, self.word_stem[candidate], len(self.shops_by_stem[self.word_stem[candidate]]))
+                (
+                    candidate,
+                    self.word_stem[candidate],
+                    len(self.shops_by_stem[self.word_stem[candidate]]),
+                )
                 for candidate in found
             ),
             key=lambda row: (-row[2], row[0]),
@@ -86,17 +92,18 @@ class ShopSnapshot:
 
 
 def _fingerprint(territory_id: int) -> tuple[object, ...]:
-    # One round trip: anything that changes a shop bumps updated_at or the count; a new
-    # or removed closure changes the closure count or highest id.
+    # One round trip: a shop saved bumps the highest updated_at, a shop added or removed
+    # changes the count or highest id, a closure added or removed its count or highest id.
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "
+            f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {shop_table} WHERE territory_id = %s), "
             f"(SELECT MAX(updated_at) FROM {shop_table} WHERE territory_id = %s), "
             f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
             f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s)",
-            [territory_id] * 4,
+            [territory_id] * 5,
         )
         return tuple(cursor.fetchone())
 
@@ -125,7 +132,9 @@ def forget_shop_snapshots() -> None:
         _snapshots.clear()
 
 
-def _build(territory: Territory, fingerprint: tuple[object, ...], moment: dt.datetime) -> ShopSnapshot:
+def _build(
+    territory: Territory, fingerprint: tuple[object, ...], moment: dt.datetime
+) -> ShopSnapshot:
     local_day = hours.local_now(territory.timezone, moment).date()
     closures: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for shop_id, start, end in ShopClosure.objects.filter(
@@ -136,9 +145,13 @@ def _build(territory: Territory, fingerprint: tuple[object, ...], moment: dt.dat
     open_ids: set[int] = set()
     stems_to_shops: dict[str, set[int]] = defaultdict(set)
     word_stem: dict[str, str] = {}
-    for shop_id, slug, name, lat, lon, postcode, expression in Shop.objects.filter(
-        territory_id=territory.id, status=ShopStatus.APPROVED
-    ).values_list("id", "slug", "name", "lat", "lon", "postcode", "opening_hours"):
+    hidden: set[int] = set()
+    for shop_id, status, slug, name, lat, lon, postcode, expression in Shop.objects.filter(
+        territory_id=territory.id
+    ).values_list("id", "status", "slug", "name", "lat", "lon", "postcode", "opening_hours"):
+        if status != ShopStatus.APPROVED:
+            hidden.add(shop_id)
+            continue
         state = hours.state_at(expression, territory.timezone, moment, closures.get(shop_id))
         shops[shop_id] = ShopInfo(shop_id, slug, name, lat, lon, postcode, state.is_open)
         if state.is_open:
@@ -159,6 +172,7 @@ def _build(territory: Territory, fingerprint: tuple[object, ...], moment: dt.dat
         shops=shops,
         open_ids=frozenset(open_ids),
         by_slug={info.slug: info.id for info in shops.values()},
+        hidden_ids=frozenset(hidden),
         shops_by_stem={s: frozenset(ids) for s, ids in stems_to_shops.items()},
         sorted_stems=sorted(stems_to_shops),
         word_stem=word_stem,

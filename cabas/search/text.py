@@ -44,10 +44,50 @@ _WORD_RE = re.compile(r"[a-z]+|[0-9]+")
 # Words that carry no meaning in a product name or a query ("pâte à tartiner", "jus d'orange").
 # One-letter words (l', d', à, g, x) are dropped too.
 STOP_WORDS = frozenset(
-    """
-    au aux avec ce ces cet cette dans de des du en et il la le les leur ma mes mon ou par
-    pour sa se ses son sur ta tes ton un une vos votre nos notre qu que qui est
-    """.split()
+    [
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "il",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "ma",
+        "mes",
+        "mon",
+        "ou",
+        "par",
+        "pour",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "tes",
+        "ton",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "nos",
+        "notre",
+        "qu",
+        "que",
+        "qui",
+        "est",
+    ]
 )
 
 _local = threading.local()

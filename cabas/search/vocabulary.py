@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import F
 
 from .models import SearchTerm, SearchTermKey
 from .text import deletion_keys, is_correctable, stem, within_one_edit
 
 BATCH = 2000
+TERM_TABLE = SearchTerm._meta.db_table
+KEY_TABLE = SearchTermKey._meta.db_table
 
 
 def keyed(term: str) -> bool:
@@ -61,10 +65,7 @@ def _ensure_terms(territory_id: int, terms: list[str]) -> None:
         if not missing:
             continue
         SearchTerm.objects.bulk_create(
-            [
-                SearchTerm(territory_id=territory_id, term=term, stem=stem(term))
-                for term in missing
-            ],
+            [SearchTerm(territory_id=territory_id, term=term, stem=stem(term)) for term in missing],
             ignore_conflicts=True,
         )
         created = SearchTerm.objects.filter(territory_id=territory_id, term__in=missing)
@@ -108,15 +109,23 @@ class Correction:
     document_count: int
 
 
+def _in_list(column: str, values: list[str]) -> tuple[str, list[Any]]:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def known_stems(territory_id: int, candidate_stems: Iterable[str]) -> set[str]:
     wanted = sorted(set(candidate_stems))
     if not wanted:
         return set()
-    return set(
-        SearchTerm.objects.filter(territory_id=territory_id, stem__in=wanted).values_list(
-            "stem", flat=True
+    clause, params = _in_list("stem", wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT stem FROM {TERM_TABLE} WHERE territory_id = %s AND {clause}",  # noqa: S608
+            [territory_id, *params],
         )
-    )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def corrections(territory_id: int, typed: Iterable[str]) -> dict[str, list[Correction]]:
@@ -126,12 +135,15 @@ def corrections(territory_id: int, typed: Iterable[str]) -> dict[str, list[Corre
     if not words:
         return {}
     keys_of = {word: deletion_keys(word) for word in words}
-    all_keys = sorted(set().union(*keys_of.values()))
-    rows = (
-        SearchTermKey.objects.filter(territory_id=territory_id, key__in=all_keys)
-        .values_list("key", "term__term", "term__stem", "term__document_count")
-        .distinct()
-    )
+    clause, params = _in_list("k.key", sorted(set().union(*keys_of.values())))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT k.key, t.term, t.stem, t.document_count FROM {KEY_TABLE} k "  # noqa: S608
+            f"JOIN {TERM_TABLE} t ON t.id = k.term_id "
+            f"WHERE k.territory_id = %s AND {clause}",
+            [territory_id, *params],
+        )
+        rows = cursor.fetchall()
     by_key: dict[str, list[Correction]] = defaultdict(list)
     for key, term, term_stem, count in rows:
         by_key[key].append(Correction(term, term_stem, count))

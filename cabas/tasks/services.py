@@ -15,9 +15,9 @@ import json
 import logging
 import random
 import traceback
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from .locks import claim_due_tasks
@@ -54,7 +54,7 @@ def task_enqueue(
     )
 
 
-def tasks_enqueue_many(*, calls: list[tuple[str, dict[str, Any], int | None]]) -> None:
+def tasks_enqueue_many(*, calls: Sequence[tuple[str, Mapping[str, Any], int | None]]) -> None:
     """Queue several ``(name, kwargs, territory_id)`` calls in one statement."""
     now = timezone.now()
     rows = []
@@ -64,7 +64,7 @@ def tasks_enqueue_many(*, calls: list[tuple[str, dict[str, Any], int | None]]) -
         rows.append(
             Task(
                 name=definition.name,
-                kwargs=kwargs,
+                kwargs=dict(kwargs),
                 territory_id=territory_id,
                 run_after=now,
                 max_attempts=definition.max_attempts,
@@ -110,7 +110,6 @@ def tasks_run_due(*, worker_id: str, limit: int = 20, now: dt.datetime | None = 
     )
     for task in claimed:
         _run_one(task, worker_id)
-        close_old_connections()
     return len(claimed)
 
 

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
 
 
 def site(request: HttpRequest) -> dict:
     return {
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        # The language switch posts the page's address in the default language: Django's
+        # set_language can translate that one into any language (it cannot resolve an
+        # /en/ path while French is active).
+        "language_switch_next": translate_url(request.get_full_path(), settings.LANGUAGE_CODE),
     }

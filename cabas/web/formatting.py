@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from django.utils import dateformat
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
+from cabas.catalog.models import Category
 from cabas.shops import hours
 
 # The closure comment set by ``hours.state_at`` when an exceptional closure applies.
@@ -134,15 +135,15 @@ def distance(km: float | None) -> str:
     """``350 m`` under a kilometre, ``1,2 km`` above (``1.2 km`` in English)."""
     if km is None:
         return ""
-    if km < 1:
-        metres = max(10, int(round(km * 1000, -1)))
+    metres = max(10, int(round(km * 1000, -1)))
+    if metres < 1000:
         return f"{metres} m"
-    decimals = 1 if km < 10 else 0
+    decimals = 1 if km < 10 and round(km, 1) != round(km) else 0
     return f"{number(km, decimals)} km"
 
 
 def stock_label(stock: int | None) -> str:
-    """"En stock", "Plus que 2", "Rupture" or "Sur demande" (stock not tracked)."""
+    """ "En stock", "Plus que 2", "Rupture" or "Sur demande" (stock not tracked)."""
     if stock is None:
         return gettext("Sur demande")
     if stock <= 0:
@@ -161,11 +162,11 @@ def service_label(code: str) -> str:
     return labels.get(code, code)
 
 
-def category_name(category) -> str:
+def category_name(category: Category | None) -> str:
     """A category's name in the active language (French when no English name is known)."""
     if category is None:
         return ""
-    if is_english() and getattr(category, "name_en", ""):
+    if is_english() and category.name_en:
         return category.name_en
     return category.name
 
@@ -180,15 +181,19 @@ def contrast_with_white(hex_colour: str) -> float:
     return 1.05 / (_luminance(hex_colour) + 0.05)
 
 
+# Above AA's 4.5:1 so that brand-coloured links stay readable on the light brand tint too.
+BRAND_MIN_CONTRAST = 5.2
+
+
 def accessible_brand(colour: str) -> str:
-    """The territory colour, darkened until white text on it reaches WCAG AA (4.5:1).
+    """The territory colour, darkened until white text on it passes WCAG AA with a margin.
 
     Operators pick any colour; the storefront keeps it readable rather than refuse it.
     """
     value = colour if _HEX_COLOUR.match(colour or "") else DEFAULT_BRAND
     value = value.lower()
     for _ in range(40):
-        if contrast_with_white(value) >= 4.5:
+        if contrast_with_white(value) >= BRAND_MIN_CONTRAST:
             return value
         r, g, b = (int(value[i : i + 2], 16) for i in (1, 3, 5))
         value = "#{:02x}{:02x}{:02x}".format(*(int(c * 0.9) for c in (r, g, b)))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cabas.geo.distance import Point
@@ -20,11 +22,10 @@ MAX_RADIUS_KM = 100.0
 
 
 def _service_choices() -> list[tuple[str, str]]:
-    return [("", _("Tous les services")), *((code, _label(code)) for code in SERVICES)]
-
-
-def _label(code: str) -> str:
-    return formatting.service_label(code)
+    return [
+        ("", gettext("Tous les services")),
+        *((code, formatting.service_label(code)) for code in SERVICES),
+    ]
 
 
 class LocationForm(forms.Form):
@@ -96,16 +97,14 @@ class LocationForm(forms.Form):
         seen: list[str] = []
         for errors in self.errors.values():
             for message in errors:
-                if message not in seen:
-                    seen.append(message)
+                if str(message) not in seen:
+                    seen.append(str(message))
         return seen
 
 
 class ShopFilterForm(LocationForm):
     # No max_length: a long query is cut by the selector rather than rejected.
-    q = forms.CharField(
-        label=_("Nom, rayon ou adresse"), required=False, widget=forms.SearchInput
-    )
+    q = forms.CharField(label=_("Nom, rayon ou adresse"), required=False, widget=forms.SearchInput)
     category = forms.ChoiceField(
         label=_("Catégorie"),
         required=False,
@@ -126,8 +125,11 @@ class ShopFilterForm(LocationForm):
         if "radius" not in data:
             data["radius"] = f"{DEFAULT_RADIUS_KM:g}"
         super().__init__(data, *args, **kwargs)
-        self.fields["category"].choices = [("", _("Toutes les catégories")), *category_choices]
-        self.fields["service"].choices = _service_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", gettext("Toutes les catégories")),
+            *category_choices,
+        ]
+        cast(forms.ChoiceField, self.fields["service"]).choices = _service_choices()
         # Control characters in free text are cleaned by the search, not refused here.
         self.fields["q"].validators = []
         self.fields["radius"].widget = forms.Select(

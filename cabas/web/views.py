@@ -40,13 +40,12 @@ def _territory(slug: str) -> Territory:
     return territory
 
 
-def _shop_url_prefix(territory: Territory) -> str:
-    """``/paris/commerces/`` in the active language, reversed once for many markers."""
-    return reverse("web:shop_list", args=[territory.slug])
+def _marker(shop: Shop) -> list:
+    """``[lat, lon, name, url]``; the URL is relative to the map's ``data-base-url``.
 
-
-def _marker(shop: Shop, prefix: str) -> list:
-    return [round(shop.lat, 5), round(shop.lon, 5), shop.name, f"{prefix}{shop.slug}/"]
+    Thousands of markers go in one page: a relative URL keeps each one short.
+    """
+    return [round(shop.lat, 5), round(shop.lon, 5), shop.name, f"{shop.slug}/"]
 
 
 def _map_context(territory: Territory, markers: list[list], element_id: str) -> dict:
@@ -54,6 +53,7 @@ def _map_context(territory: Territory, markers: list[list], element_id: str) -> 
         "markers": markers,
         "markers_id": element_id,
         "centre": [territory.centre_lat, territory.centre_lon],
+        "base_url": reverse("web:shop_list", args=[territory.slug]),
     }
 
 
@@ -101,7 +101,6 @@ def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
         for category, count in shop_selectors.category_counts(place)
         if category.parent_id is None
     ]
-    prefix = _shop_url_prefix(place)
     return render(
         request,
         "web/territory_home.html",
@@ -112,7 +111,7 @@ def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
             "open_count": len(open_rows),
             "shop_count": len(rows),
             "now_local": hours.local_now(place.timezone, now),
-            "map": _map_context(place, [_marker(row.shop, prefix) for row in rows], "carte-data"),
+            "map": _map_context(place, [_marker(row.shop) for row in rows], "carte-data"),
         },
     )
 
@@ -140,6 +139,7 @@ def _category_choices(counted: list[tuple[Category, int]]) -> list[tuple]:
 
 
 @require_safe
+@gzip_page
 @vary_on_headers("HX-Request")
 def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
@@ -209,14 +209,13 @@ def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse
             "closures": closures,
             "page_obj": offers,
             "has_demo_prices": any(offer.is_demo for offer in offers),
-            "map": _map_context(
-                place, [_marker(found, _shop_url_prefix(place))], "carte-commerce-data"
-            ),
+            "map": _map_context(place, [_marker(found)], "carte-commerce-data"),
         },
     )
 
 
 @require_safe
+@gzip_page
 def product_detail(request: HttpRequest, territory: str, product_id: int) -> HttpResponse:
     place = _territory(territory)
     product = catalog_selectors.territory_product(place, product_id)

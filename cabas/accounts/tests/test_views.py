@@ -61,11 +61,26 @@ def test_signup_goes_back_to_a_safe_next_page_only(client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"email": "pas-un-email", "password1": PASSWORD, "password2": PASSWORD}, "Saisissez une adresse de courriel valide."),
-        ({"email": "c@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"}, "Les deux mots de passe ne correspondent pas."),
-        ({"email": "c@example.org", "password1": "court", "password2": "court"}, "Ce mot de passe est trop court."),
-        ({"email": "c@example.org", "password1": "12345678901", "password2": "12345678901"}, "Ce mot de passe est entièrement numérique."),
-        ({"email": "c@example.org", "password1": "motdepasse", "password2": "motdepasse"}, "Ce mot de passe est trop courant."),
+        (
+            {"email": "pas-un-email", "password1": PASSWORD, "password2": PASSWORD},
+            "Saisissez une adresse de courriel valide.",
+        ),
+        (
+            {"email": "c@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"},
+            "Les deux mots de passe ne correspondent pas.",
+        ),
+        (
+            {"email": "c@example.org", "password1": "court", "password2": "court"},
+            "Ce mot de passe est trop court.",
+        ),
+        (
+            {"email": "c@example.org", "password1": "12345678901", "password2": "12345678901"},
+            "Ce mot de passe est entièrement numérique.",
+        ),
+        (
+            {"email": "c@example.org", "password1": "motdepasse", "password2": "motdepasse"},
+            "Ce mot de passe est trop courant.",
+        ),
         ({"email": "", "password1": "", "password2": ""}, "Ce champ est obligatoire."),
     ],
 )

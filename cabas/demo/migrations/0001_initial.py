@@ -5,27 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, unique=True, verbose_name='jeu de données')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='empreinte')),
-                ('counts', models.JSONField(default=dict, verbose_name='comptes')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='chargé le')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(max_length=60, unique=True, verbose_name="jeu de données"),
+                ),
+                ("fingerprint", models.CharField(max_length=64, verbose_name="empreinte")),
+                ("counts", models.JSONField(default=dict, verbose_name="comptes")),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="chargé le")),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jeu de données de démonstration',
-                'verbose_name_plural': 'jeux de données de démonstration',
+                "verbose_name": "jeu de données de démonstration",
+                "verbose_name_plural": "jeux de données de démonstration",
             },
         ),
     ]

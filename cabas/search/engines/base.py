@@ -36,6 +36,8 @@ Group = tuple[Term, ...]
 class Match:
     product_id: int
     score: float  # higher is better; comparable only within one answer
+    offer_count: int
+    category_id: int | None
 
 
 class SearchEngine(ABC):

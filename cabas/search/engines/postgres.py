@@ -8,6 +8,7 @@ words) over the already-normalised fields: name and GTIN weigh A, brand B, categ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -42,7 +43,7 @@ class PostgresEngine(SearchEngine):
     ) -> list[Match]:
         if not groups:
             return []
-        params: list[object] = [_WEIGHTS, tsquery_text(groups, require_all), territory_id]
+        params: list[Any] = [_WEIGHTS, tsquery_text(groups, require_all), territory_id]
         category_filter = ""
         if category_ids is not None:
             if not category_ids:
@@ -50,15 +51,17 @@ class PostgresEngine(SearchEngine):
             category_filter = "AND category_id = ANY(%s)"
             params.append(list(category_ids))
         params.append(limit)
+        # Only placeholders and constant fragments are formatted into the SQL.
         sql = (
-            "SELECT product_id, ts_rank(%s::float4[], vector, query, 1) AS score "
+            "SELECT product_id, ts_rank(%s::float4[], vector, query, 1) AS score, offer_count, "  # noqa: S608
+            "category_id "
             "FROM search_searchdocument, to_tsquery('cabas_french', %s) query "
             f"WHERE territory_id = %s AND vector @@ query {category_filter} "
             "ORDER BY score DESC, product_id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [Match(int(pid), float(score)) for pid, score in cursor.fetchall()]
+            return [Match(int(r[0]), float(r[1]), int(r[2]), r[3]) for r in cursor.fetchall()]
 
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:

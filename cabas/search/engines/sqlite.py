@@ -8,6 +8,7 @@ itself is scoped to one territory.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -44,24 +45,25 @@ class SqliteEngine(SearchEngine):
     ) -> list[Match]:
         if not groups:
             return []
-        params: list[object] = [match_expression(territory_id, groups, require_all)]
-        join = category_filter = ""
+        params: list[Any] = [match_expression(territory_id, groups, require_all)]
+        category_filter = ""
         if category_ids is not None:
             if not category_ids:
                 return []
-            join = "JOIN search_searchdocument d ON d.product_id = search_fts.rowid"
             category_filter = f"AND d.category_id IN ({', '.join(['%s'] * len(category_ids))})"
             params.extend(category_ids)
         params.append(limit)
+        # Only placeholders and constant fragments are formatted into the SQL.
         sql = (
-            f"SELECT search_fts.rowid, -bm25(search_fts, {_WEIGHTS}) AS score "
-            f"FROM search_fts {join} "
+            f"SELECT d.product_id, -bm25(search_fts, {_WEIGHTS}) AS score, d.offer_count, "  # noqa: S608
+            "d.category_id "
+            "FROM search_fts JOIN search_searchdocument d ON d.product_id = search_fts.rowid "
             f"WHERE search_fts MATCH %s {category_filter} "
-            "ORDER BY score DESC, search_fts.rowid LIMIT %s"
+            "ORDER BY score DESC, d.product_id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [Match(int(pid), float(score)) for pid, score in cursor.fetchall()]
+            return [Match(int(r[0]), float(r[1]), int(r[2]), r[3]) for r in cursor.fetchall()]
 
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:

@@ -5,61 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('territories', '0001_initial'),
+        ("catalog", "0002_initial"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=40)),
-                ('stem', models.CharField(max_length=40)),
-                ('document_count', models.PositiveIntegerField(default=0)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=40)),
+                ("stem", models.CharField(max_length=40)),
+                ("document_count", models.PositiveIntegerField(default=0)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SearchTermKey',
+            name="SearchTermKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40)),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='search.searchterm')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=40)),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="search.searchterm",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='catalog.product')),
-                ('name_text', models.TextField()),
-                ('brand_text', models.TextField(blank=True)),
-                ('category_text', models.TextField(blank=True)),
-                ('gtin', models.CharField(blank=True, max_length=14)),
-                ('words', models.TextField(blank=True)),
-                ('offer_count', models.PositiveIntegerField(default=0)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.category')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="catalog.product",
+                    ),
+                ),
+                ("name_text", models.TextField()),
+                ("brand_text", models.TextField(blank=True)),
+                ("category_text", models.TextField(blank=True)),
+                ("gtin", models.CharField(blank=True, max_length=14)),
+                ("words", models.TextField(blank=True)),
+                ("offer_count", models.PositiveIntegerField(default=0)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['territory', 'category'], name='search_sear_territo_8e7449_idx'), models.Index(fields=['territory', '-offer_count'], name='search_sear_territo_3a9e10_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["territory", "category"], name="search_sear_territo_8e7449_idx"
+                    ),
+                    models.Index(
+                        fields=["territory", "-offer_count"], name="search_sear_territo_3a9e10_idx"
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='searchterm',
-            index=models.Index(fields=['territory', 'stem'], name='search_sear_territo_3268fe_idx'),
+            model_name="searchterm",
+            index=models.Index(fields=["territory", "stem"], name="search_sear_territo_3268fe_idx"),
         ),
         migrations.AddConstraint(
-            model_name='searchterm',
-            constraint=models.UniqueConstraint(fields=('territory', 'term'), name='search_term_once'),
+            model_name="searchterm",
+            constraint=models.UniqueConstraint(
+                fields=("territory", "term"), name="search_term_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchtermkey',
-            index=models.Index(fields=['territory', 'key'], name='search_sear_territo_6bbd06_idx'),
+            model_name="searchtermkey",
+            index=models.Index(fields=["territory", "key"], name="search_sear_territo_6bbd06_idx"),
         ),
     ]

@@ -5,36 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kwargs', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('queued', 'en attente'), ('running', 'en cours'), ('done', 'terminée'), ('failed', 'échouée')], default='queued', max_length=8)),
-                ('run_after', models.DateTimeField()),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('max_attempts', models.PositiveIntegerField(default=8)),
-                ('last_error', models.TextField(blank=True)),
-                ('locked_by', models.CharField(blank=True, max_length=120)),
-                ('locked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("kwargs", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "en attente"),
+                            ("running", "en cours"),
+                            ("done", "terminée"),
+                            ("failed", "échouée"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("run_after", models.DateTimeField()),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("max_attempts", models.PositiveIntegerField(default=8)),
+                ("last_error", models.TextField(blank=True)),
+                ("locked_by", models.CharField(blank=True, max_length=120)),
+                ("locked_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tâche',
-                'verbose_name_plural': 'tâches',
-                'indexes': [models.Index(fields=['status', 'run_after'], name='task_due_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('max_attempts__gte', 1)), name='task_max_attempts_positive')],
+                "verbose_name": "tâche",
+                "verbose_name_plural": "tâches",
+                "indexes": [models.Index(fields=["status", "run_after"], name="task_due_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("max_attempts__gte", 1)),
+                        name="task_max_attempts_positive",
+                    )
+                ],
             },
         ),
     ]

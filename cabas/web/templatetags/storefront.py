@@ -61,6 +61,11 @@ def brand_style(colour: str) -> str:
 
 
 @register.filter
+def brand_colour(colour: str) -> str:
+    return formatting.accessible_brand(colour)
+
+
+@register.filter
 def web_url(url: str) -> str:
     """The URL when it is a plain http(s) link, else an empty string (never ``javascript:``)."""
     parts = urlsplit(url or "")

@@ -11,15 +11,6 @@ MONDAY_10AM = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 MONDAY_8PM = dt.datetime(2025, 1, 6, 19, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Templates use ``{% static %}``; tests run without ``collectstatic``'s manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def freeze(monkeypatch):
     """``freeze(moment)`` makes ``timezone.now()`` answer ``moment`` for the rest of the test."""

@@ -24,7 +24,11 @@ def state(name: str, change: dt.datetime | None, comment: str = "") -> OpenState
             "Ouvert · ferme à 12 h 30",
             "Open · closes at 12:30 pm",
         ),
-        (state("open", dt.datetime(2025, 1, 7)), "Ouvert · ferme à minuit", "Open · closes at midnight"),
+        (
+            state("open", dt.datetime(2025, 1, 7)),
+            "Ouvert · ferme à minuit",
+            "Open · closes at midnight",
+        ),
         (
             state("open", dt.datetime(2025, 1, 7, 2)),
             "Ouvert · ferme demain à 2 h",
@@ -69,7 +73,13 @@ def test_open_state_label_in_french_and_english(open_state, french, english):
 
 @pytest.mark.parametrize(
     ("km", "french", "english"),
-    [(0.001, "10 m", "10 m"), (0.349, "350 m", "350 m"), (1.24, "1,2 km", "1.2 km"), (12.6, "13 km", "13 km")],
+    [
+        (0.001, "10 m", "10 m"),
+        (0.349, "350 m", "350 m"),
+        (0.998, "1 km", "1 km"),
+        (1.24, "1,2 km", "1.2 km"),
+        (12.6, "13 km", "13 km"),
+    ],
 )
 def test_distance(km, french, english):
     with translation.override("fr"):

@@ -50,9 +50,7 @@ def test_territory_home_has_search_categories_open_shops_and_a_compact_map(
 ):
     # Given shops in two rayons, one closed at 10:00 on a Monday
     freeze(MONDAY_10AM)
-    cheese = ShopFactory(
-        territory=paris, name="Fromagerie Lepic", category=taxonomy["fromagerie"]
-    )
+    cheese = ShopFactory(territory=paris, name="Fromagerie Lepic", category=taxonomy["fromagerie"])
     ShopFactory(territory=paris, name="Le Pain d'Antan", category=taxonomy["boulangerie"])
     ShopFactory(
         territory=paris,
@@ -80,7 +78,8 @@ def test_territory_home_has_search_categories_open_shops_and_a_compact_map(
     data = json.loads(re.search(r'<script id="carte-data"[^>]*>(.*?)</script>', html, re.S)[1])
     assert len(data) == 3
     assert all(len(marker) == 4 for marker in data)
-    assert [cheese.lat, cheese.lon, "Fromagerie Lepic", f"/paris/commerces/{cheese.slug}/"] in data
+    assert [cheese.lat, cheese.lon, "Fromagerie Lepic", f"{cheese.slug}/"] in data
+    assert 'data-base-url="/paris/commerces/"' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
     assert "vendor/leaflet/leaflet.js" in html
     assert "htmx.min.js" not in html  # only what the page uses
@@ -131,7 +130,9 @@ def test_a_pale_territory_colour_is_darkened_for_contrast(client):
     assert contrast_with_white(colour) >= 4.5
 
 
-def test_shop_page_shows_identity_hours_services_contact_and_offers(client, paris, taxonomy, freeze):
+def test_shop_page_shows_identity_hours_services_contact_and_offers(
+    client, paris, taxonomy, freeze
+):
     # Given an approved shop with a catalogue
     freeze(MONDAY_10AM)
     shop = ShopFactory(
@@ -192,7 +193,9 @@ def test_product_page_shows_product_and_shops_in_stock_first_then_cheapest(
         category=taxonomy["boulangerie"],
         image_url="https://images.openfoodfacts.org/images/products/300/000/000/0014/front_fr.4.400.jpg",
     )
-    OfferFactory(shop__territory=paris, shop__name="Sold out", product=product, price_cents=90, stock=0)
+    OfferFactory(
+        shop__territory=paris, shop__name="Sold out", product=product, price_cents=90, stock=0
+    )
     OfferFactory(shop__territory=paris, shop__name="Expensive", product=product, price_cents=150)
     OfferFactory(shop__territory=paris, shop__name="Cheap", product=product, price_cents=120)
     OfferFactory(
@@ -287,8 +290,9 @@ def test_404_under_api_is_json(client, path):
 
 def test_server_error_page_is_styled_and_api_errors_are_json(paris):
     # Given a view that crashes
-    from cabas.web import errors
     from django.test import RequestFactory
+
+    from cabas.web import errors
 
     request = RequestFactory().get("/paris/")
 

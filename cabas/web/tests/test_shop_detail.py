@@ -16,16 +16,19 @@ pytestmark = pytest.mark.django_db
 
 def hours_rows(html: str) -> list[tuple[str, str]]:
     table = html.split('<table class="hours">')[1].split("</table>")[0]
-    rows = re.findall(r"<tr([^>]*)>\s*<th scope=\"row\">(.*?)</th>\s*<td[^>]*>(.*?)</td>", table, re.S)
-    return [(attrs, re.sub(r"<[^>]+>", "", head).strip(), re.sub(r"<[^>]+>", "", cell)) for attrs, head, cell in rows]
+    rows = re.findall(
+        r"<tr([^>]*)>\s*<th scope=\"row\">(.*?)</th>\s*<td[^>]*>(.*?)</td>", table, re.S
+    )
+    return [
+        (attrs, re.sub(r"<[^>]+>", "", head).strip(), re.sub(r"<[^>]+>", "", cell))
+        for attrs, head, cell in rows
+    ]
 
 
 def test_hours_table_covers_seven_days_from_today_with_today_highlighted(client, paris, freeze):
     # Given a shop closed on Sundays with a lunch break, on Monday 6 January at 10:00
     freeze(MONDAY_10AM)
-    ShopFactory(
-        territory=paris, slug="pause", opening_hours="Mo-Sa 09:00-12:30,14:00-19:00"
-    )
+    ShopFactory(territory=paris, slug="pause", opening_hours="Mo-Sa 09:00-12:30,14:00-19:00")
 
     html = client.get("/paris/commerces/pause/").content.decode()
 

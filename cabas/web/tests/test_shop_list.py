@@ -30,7 +30,7 @@ def test_lists_approved_shops_with_badges_and_services(client, paris, freeze):
     assert response.status_code == 200
     assert names(response) == ["Indicatif", "Ouvert", "Sans horaires"]
     html = response.content.decode()
-    assert "<h2 id=\"resultats-titre\">3 commerces</h2>" in html
+    assert '<h2 id="resultats-titre">3 commerces</h2>' in html
     assert "Ouvert · ferme à 19 h" in html
     assert "Horaires indicatifs" in html
     assert "Horaires non renseignés" in html
@@ -84,9 +84,7 @@ def test_filters_by_text(client, paris, taxonomy):
 def test_filters_by_service(client, paris, service, expected):
     ShopFactory(territory=paris, name="Retrait", offers_click_collect=True)
     ShopFactory(territory=paris, name="Livre", offers_click_collect=False, offers_delivery=True)
-    ShopFactory(
-        territory=paris, name="Chèques", offers_click_collect=False, accepts_vouchers=True
-    )
+    ShopFactory(territory=paris, name="Chèques", offers_click_collect=False, accepts_vouchers=True)
 
     assert names(client.get(f"/paris/commerces/?service={service}")) == expected
 
@@ -203,7 +201,9 @@ def test_pagination_has_24_shops_a_page_and_marks_the_current_one(client, paris,
     assert len(names(first)) == 24 and len(names(second)) == 24
     assert set(names(first)).isdisjoint(names(second))
     html = second.content.decode()
-    assert re.search(r'<a href="/paris/commerces/\?category=fromagerie&amp;page=2"[^>]*aria-current="page"', html)
+    assert re.search(
+        r'<a href="/paris/commerces/\?category=fromagerie&amp;page=2"[^>]*aria-current="page"', html
+    )
     assert 'href="/paris/commerces/?category=fromagerie&amp;page=3"' in html
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert len(names(beyond)) == 2  # the last page
@@ -239,7 +239,9 @@ def test_filter_form_works_with_and_without_javascript(client, paris):
     assert "vendor/htmx/htmx.min.js" in html and "leaflet.js" not in html
 
 
-def test_query_count_does_not_grow_with_shops(client, paris, taxonomy, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_shops(
+    client, paris, taxonomy, django_assert_max_num_queries
+):
     # Given 5 shops, some with closures, and every filter at once
     url = (
         "/paris/commerces/?q=commerce&category=alimentation&service=click_collect"

@@ -45,9 +45,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--centre", default=PARIS, help=f"Centre « LAT,LON » (défaut Paris, {PARIS})."
         )
-        parser.add_argument(
-            "--radius-km", type=float, default=6.0, help="Rayon en km (défaut 6)."
-        )
+        parser.add_argument("--radius-km", type=float, default=6.0, help="Rayon en km (défaut 6).")
         parser.add_argument("--name", default="", help="Nom affiché du territoire.")
         parser.add_argument(
             "--replace",

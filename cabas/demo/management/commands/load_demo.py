@@ -59,7 +59,8 @@ class Command(BaseCommand):
         total_offers = Offer.objects.filter(territory__slug=slug).count()
         return (
             f"{slug} : {total_shops} commerces ({shops['created']} créés, "
-            f"{shops['updated']} mis à jour, {counts['skipped_rows']} lignes ignorées), "
+            f"{shops['updated']} mis à jour, {shops['withdrawn']} suspendus, "
+            f"{counts['skipped_rows']} lignes ignorées), "
             f"{total_products} produits ({products['created']} créés), "
             f"{total_offers} offres ({offers['created']} créées, {offers['updated']} mises à "
             f"jour, {offers['withdrawn']} retirées) en {report.seconds:.1f} s."

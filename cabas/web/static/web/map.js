@@ -1,14 +1,15 @@
 // Draws the maps described by [data-map] elements. Markers come from a JSON script tag
-// as compact [lat, lon, name, url] arrays; without JavaScript the page reads the same.
+// as compact [lat, lon, name, url] arrays, the URL relative to data-base-url; without
+// JavaScript the page reads the same.
 (function () {
   "use strict";
 
-  function popup(marker, label) {
+  function popup(marker, label, base) {
     var box = document.createElement("div");
     var name = document.createElement("strong");
     var link = document.createElement("a");
     name.textContent = marker[2];
-    link.href = marker[3];
+    link.href = new URL(marker[3], base).href;
     link.textContent = label;
     box.append(name, document.createElement("br"), link);
     return box;
@@ -21,6 +22,7 @@
     var zoom = Number(element.dataset.zoom) || 13;
     var colour = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim();
     var many = markers.length > 100;
+    var base = new URL(element.dataset.baseUrl || "", window.location.href);
     element.textContent = "";
     element.classList.add("map-ready");
     var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
@@ -39,7 +41,7 @@
         fillColor: colour || "#1d5e3a",
         fillOpacity: 0.9,
       })
-        .bindPopup(function () { return popup(marker, element.dataset.linkLabel); })
+        .bindPopup(function () { return popup(marker, element.dataset.linkLabel, base); })
         .addTo(layer);
     });
     layer.addTo(map);

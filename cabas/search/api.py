@@ -1,0 +1,202 @@
+"""``/territories/{slug}/search`` and ``/territories/{slug}/autocomplete``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router
+
+from cabas.api.errors import ApiError, InvalidParameters
+from cabas.api.projections import storefront_url
+from cabas.api.schemas import ErrorOut
+from cabas.api.territories import territory_or_404
+from cabas.geo.distance import Point
+from cabas.shops.models import ShopStatus
+from cabas.shops.selectors import area_centre
+from cabas.territories.models import Territory
+
+from .categories import category_tree
+from .results import OfferHit, ProductHit, ProductRef, SearchFilters
+from .schemas import AutocompleteOut, AutocompleteQuery, SearchOut, SearchQuery
+from .selectors import autocomplete, search_offers
+
+router = Router(tags=["search"])
+
+SEARCH_DESCRIPTION = """
+Les offres de tous les commerces validés du territoire pour une requête en français :
+accents, pluriels et une faute de frappe par mot tolérés, marque, rayon, nom du commerce
+ou GTIN. Filtres : rayon, commerce, en stock, ouvert maintenant, rayon autour d'un point
+ou d'un code postal, prix (centimes). Tri par pertinence (texte, stock, ouverture,
+distance), prix ou distance ; `group=product` regroupe les offres par produit.
+
+Offers of every approved shop of the territory for a French query: accents, plurals and
+one typo per word forgiven; brand, category, shop name or GTIN. Filters: category, shop,
+in stock, open now, radius around a point or postcode, price (cents). Sorted by relevance
+(text, stock, open now, distance), price or distance; `group=product` groups offers by
+product.
+"""
+
+
+def _product_out(request: HttpRequest, territory: Territory, product: ProductRef) -> dict:
+    return {
+        "id": product.id,
+        "name": product.name,
+        "gtin": product.gtin,
+        "brand": product.brand,
+        "url": storefront_url(
+            request, "web:product_detail", territory=territory.slug, product_id=product.id
+        ),
+    }
+
+
+def _offer_out(request: HttpRequest, territory: Territory, hit: OfferHit) -> dict[str, Any]:
+    return {
+        "offer_id": hit.offer_id,
+        "sku": hit.sku,
+        "price_cents": hit.price_cents,
+        "currency": hit.currency,
+        "stock_status": hit.stock_status,
+        "product": _product_out(request, territory, hit.product),
+        "shop": {
+            "slug": hit.shop.slug,
+            "name": hit.shop.name,
+            "lat": hit.shop.lat,
+            "lon": hit.shop.lon,
+            "url": storefront_url(
+                request, "web:shop_detail", territory=territory.slug, shop=hit.shop.slug
+            ),
+        },
+        "distance_km": None if hit.distance_km is None else round(hit.distance_km, 3),
+        "open_now": hit.open_now,
+    }
+
+
+def _group_out(request: HttpRequest, territory: Territory, hit: ProductHit) -> dict[str, Any]:
+    return {
+        "product": _product_out(request, territory, hit.product),
+        "offer_count": hit.offer_count,
+        "min_price_cents": hit.min_price_cents,
+        "currency": hit.currency,
+        "in_stock_count": hit.in_stock_count,
+        "open_count": hit.open_count,
+    }
+
+
+def _filters(territory: Territory, params: SearchQuery) -> SearchFilters:
+    problems = params.cross_field_errors()
+    if problems:
+        raise InvalidParameters(details=problems)
+    centre = None
+    if params.lat is not None and params.lon is not None:
+        centre = Point(params.lat, params.lon)
+    elif params.postcode is not None:
+        centre = area_centre(territory, params.postcode)
+        if centre is None:
+            raise ApiError(
+                message=_("Code postal inconnu."),
+                code="unknown_postcode",
+                status=422,
+                details={"postcode": params.postcode},
+            )
+    if params.category and params.category not in category_tree().by_slug:
+        raise ApiError(
+            message=_("Catégorie inconnue."),
+            code="unknown_category",
+            status=422,
+            details={"category": params.category},
+        )
+    if (
+        params.shop
+        and not territory.shops.filter(slug=params.shop, status=ShopStatus.APPROVED).exists()
+    ):
+        raise ApiError(
+            message=_("Commerce inconnu."),
+            code="unknown_shop",
+            status=422,
+            details={"shop": params.shop},
+        )
+    return SearchFilters(
+        category=params.category,
+        shop=params.shop,
+        in_stock=params.in_stock,
+        open_now=params.open_now,
+        centre=centre,
+        radius_km=params.radius_km,
+        price_min_cents=params.price_min,
+        price_max_cents=params.price_max,
+    )
+
+
+@router.get(
+    "/territories/{slug:slug}/search",
+    response={200: SearchOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Recherche d'offres / offer search",
+    description=SEARCH_DESCRIPTION,
+)
+def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[str, Any]:
+    territory = territory_or_404(slug)
+    result = search_offers(
+        territory=territory,
+        query=params.q,
+        filters=_filters(territory, params),
+        sort=params.sort,
+        limit=params.limit,
+        offset=params.offset,
+        group_by_product=params.group == "product",
+    )
+    if result.grouped:
+        results = [_group_out(request, territory, hit) for hit in result.products]
+    else:
+        results = [_offer_out(request, territory, hit) for hit in result.offers]
+    return {
+        "count": result.count,
+        "results": results,
+        "facets": {
+            "category": [{"slug": f.slug, "name": f.name, "count": f.count} for f in result.facets]
+        },
+        "did_you_mean": result.did_you_mean,
+    }
+
+
+@router.get(
+    "/territories/{slug:slug}/autocomplete",
+    response={200: AutocompleteOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Suggestions de saisie / autocomplete",
+    description=(
+        "Rayons, commerces et produits pour les mots en cours de saisie (le dernier comme "
+        "préfixe) / categories, shops and products for the words being typed (the last one "
+        "as a prefix)."
+    ),
+)
+def suggest(request: HttpRequest, slug: str, params: Query[AutocompleteQuery]) -> dict[str, Any]:
+    territory = territory_or_404(slug)
+    results = []
+    for suggestion in autocomplete(territory=territory, prefix=params.q, limit=params.limit):
+        if suggestion.type == "product":
+            url = storefront_url(
+                request,
+                "web:product_detail",
+                territory=territory.slug,
+                product_id=suggestion.product_id,
+            )
+        elif suggestion.type == "shop":
+            url = storefront_url(
+                request, "web:shop_detail", territory=territory.slug, shop=suggestion.slug
+            )
+        else:
+            url = (
+                storefront_url(request, "web:shop_list", territory=territory.slug)
+                + f"?category={suggestion.slug}"
+            )
+        results.append(
+            {
+                "type": suggestion.type,
+                "label": suggestion.label,
+                "slug": suggestion.slug or None,
+                "product_id": suggestion.product_id,
+                "url": url,
+            }
+        )
+    return {"results": results}

@@ -1,0 +1,257 @@
+"""The offer stage of search: offers of the matched products, filtered, counted and paged
+in SQL, so no query loads every matching offer into Python.
+
+Offers are grouped into *buckets*: one product with one combination of the signals that
+rank its offers (stock level, shop open now, distance tier, shop named in the query).
+Every offer of a bucket has the same relevance, so one aggregate query gives the count,
+the facets and the order of the buckets; the page then reads only the few buckets it
+shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.db import connection
+
+from cabas.catalog.models import Offer, Product
+
+from .models import SearchDocument
+
+OFFER_TABLE = Offer._meta.db_table
+PRODUCT_TABLE = Product._meta.db_table
+DOCUMENT_TABLE = SearchDocument._meta.db_table
+# Distance tiers for the relevance blend, nearest first (km); beyond the last: tier 0.
+NEAR_TIERS_KM = (0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True)
+class OfferScope:
+    """Which offers a search may return, and the signals its ranking needs."""
+
+    products: Sequence[int]  # products matched by the text (any approved shop)
+    named_shops: Sequence[int] | None  # shops the query names, or browsed shops
+    named_products: Sequence[int] | None  # what the named shops may sell (None: anything)
+    allowed_shops: Sequence[int] | None  # None: every approved shop
+    hidden_shops: Sequence[int]  # the territory's shops that are not approved
+    category_ids: Sequence[int] | None
+    in_stock: bool
+    price_min: int | None
+    price_max: int | None
+    open_shops: Sequence[int] | None  # None: open-now is not a ranking signal
+    near_tiers: Sequence[Sequence[int]] | None  # shops by distance tier, nearest first
+
+
+class Bucket(NamedTuple):
+    product_id: int
+    named: int
+    stock_level: int  # 2 in stock, 1 on request (stock not tracked), 0 out of stock
+    is_open: int
+    near_tier: int  # len(NEAR_TIERS_KM) for the nearest tier, 0 beyond the last
+    size: int  # number of offers
+    min_price_cents: int
+
+
+class OfferRow(NamedTuple):
+    offer_id: int
+    product_id: int
+    shop_id: int
+    price_cents: int
+    stock: int | None
+    sku: str
+
+
+class _Sql:
+    """SQL fragments for SQLite and PostgreSQL. Every value is a parameter: only table
+    names, column names and placeholders are formatted into the SQL text of this module."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def in_list(self, column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+        if not values:
+            return "1 = 0", []
+        if self.postgres:
+            return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _where(scope: OfferScope, sql: _Sql) -> tuple[str, list[Any]]:
+    # Tenancy: every product and shop id below comes from this territory's documents and
+    # shop snapshot, so no offer of another territory can match; a territory_id test here
+    # would only make SQLite read each row instead of the covering index (migration 0003).
+    parts = ["o.is_active"]
+    params: list[Any] = []
+    branches: list[str] = []
+    if scope.products:
+        clause, values = sql.in_list("o.product_id", scope.products)
+        branches.append(clause)
+        params += values
+    if scope.named_shops is not None:
+        clause, values = sql.in_list("o.shop_id", scope.named_shops)
+        named = [clause]
+        params += values
+        if scope.named_products is not None:
+            clause, values = sql.in_list("o.product_id", scope.named_products)
+            named.append(clause)
+            params += values
+        elif scope.category_ids is not None:
+            clause, values = sql.in_list("d.category_id", scope.category_ids)
+            named.append(
+                f"o.product_id IN (SELECT d.product_id FROM {DOCUMENT_TABLE} d WHERE {clause})"  # noqa: S608
+            )
+            params += values
+        branches.append("(" + " AND ".join(named) + ")")
+    parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
+    if scope.allowed_shops is not None:
+        clause, values = sql.in_list("o.shop_id", scope.allowed_shops)
+        parts.append(clause)
+        params += values
+    elif scope.hidden_shops:
+        clause, values = sql.in_list("o.shop_id", scope.hidden_shops)
+        parts.append(f"NOT ({clause})")
+        params += values
+    if scope.in_stock:
+        parts.append("o.stock > 0")
+    if scope.price_min is not None:
+        parts.append("o.price_cents >= %s")
+        params.append(scope.price_min)
+    if scope.price_max is not None:
+        parts.append("o.price_cents <= %s")
+        params.append(scope.price_max)
+    return " AND ".join(parts), params
+
+
+def _signals(scope: OfferScope, sql: _Sql) -> list[tuple[str, list[Any]]]:
+    """The bucket columns, each with its parameters: named shop, stock level, open now,
+    distance tier."""
+    named: tuple[str, list[Any]] = ("1" if scope.named_shops is not None else "0", [])
+    if scope.named_shops is not None and scope.products:
+        clause, values = sql.in_list("o.shop_id", scope.named_shops)
+        named = (f"CASE WHEN {clause} THEN 1 ELSE 0 END", values)
+    stock: tuple[str, list[Any]] = (
+        "CASE WHEN o.stock IS NULL THEN 1 WHEN o.stock > 0 THEN 2 ELSE 0 END",
+        [],
+    )
+    is_open: tuple[str, list[Any]] = ("0", [])
+    if scope.open_shops is not None:
+        clause, values = sql.in_list("o.shop_id", scope.open_shops)
+        is_open = (f"CASE WHEN {clause} THEN 1 ELSE 0 END", values)
+    near: tuple[str, list[Any]] = ("0", [])
+    if scope.near_tiers:
+        whens: list[str] = []
+        near_params: list[Any] = []
+        for tier, shops in enumerate(scope.near_tiers):
+            if shops:
+                clause, values = sql.in_list("o.shop_id", shops)
+                whens.append(f"WHEN {clause} THEN {len(NEAR_TIERS_KM) - tier}")
+                near_params += values
+        if whens:
+            near = (f"CASE {' '.join(whens)} ELSE 0 END", near_params)
+    return [named, stock, is_open, near]
+
+
+def offer_buckets(scope: OfferScope) -> list[Bucket]:
+    """Every bucket of the scope with its offer count and lowest price (one query)."""
+    sql = _Sql()
+    signals = _signals(scope, sql)
+    signal_params = [param for _expr, params in signals for param in params]
+    where, where_params = _where(scope, sql)
+    query = (
+        f"SELECT o.product_id, {', '.join(expr for expr, _params in signals)}, COUNT(*), "  # noqa: S608
+        "MIN(o.price_cents) "
+        f"FROM {OFFER_TABLE} o WHERE {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, signal_params + where_params)
+        return [Bucket._make(row) for row in cursor.fetchall()]
+
+
+_COLUMNS = "o.id, o.product_id, o.shop_id, o.price_cents, o.stock, o.sku"
+
+
+def _rows(query: str, params: list[Any]) -> list[OfferRow]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [OfferRow._make(row) for row in cursor.fetchall()]
+
+
+def offers_in_buckets(
+    scope: OfferScope, slices: Sequence[tuple[Bucket, int, int]]
+) -> list[OfferRow]:
+    """The offers of each (bucket, skip, take), cheapest first within a bucket."""
+    if not slices:
+        return []
+    sql = _Sql()
+    signals = _signals(scope, sql)
+    where, where_params = _where(scope, sql)
+    selects: list[str] = []
+    params: list[Any] = []
+    for position, (bucket, skip, take) in enumerate(slices):
+        matches = " AND ".join(f"{expr} = %s" for expr, _params in signals)
+        selects.append(
+            f"SELECT * FROM (SELECT {_COLUMNS}, {position} AS position "  # noqa: S608
+            f"FROM {OFFER_TABLE} o WHERE {where} AND o.product_id = %s AND {matches} "
+            f"ORDER BY o.price_cents, o.id LIMIT %s OFFSET %s) b{position}"
+        )
+        params += [*where_params, bucket.product_id]
+        values = (bucket.named, bucket.stock_level, bucket.is_open, bucket.near_tier)
+        for (_expr, signal_params), value in zip(signals, values, strict=True):
+            params += [*signal_params, value]
+        params += [take, skip]
+    query = " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        fetched = sorted(cursor.fetchall(), key=lambda row: (row[-1], row[3], row[0]))
+    return [OfferRow._make(row[:-1]) for row in fetched]
+
+
+def offers_by_price(scope: OfferScope, *, limit: int, offset: int) -> list[OfferRow]:
+    sql = _Sql()
+    where, params = _where(scope, sql)
+    return _rows(
+        f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where} "  # noqa: S608
+        "ORDER BY o.price_cents, o.id LIMIT %s OFFSET %s",
+        [*params, limit, offset],
+    )
+
+
+def offers_at_shops(scope: OfferScope, shop_ids: Sequence[int]) -> list[OfferRow]:
+    """Every offer of the scope at these shops (a batch of the nearest, for distance sort)."""
+    sql = _Sql()
+    where, params = _where(scope, sql)
+    clause, values = sql.in_list("o.shop_id", shop_ids)
+    return _rows(
+        f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where} AND {clause}",  # noqa: S608
+        params + values,
+    )
+
+
+def product_rows(ids: Sequence[int]) -> list[tuple[int, str, str | None, str, int | None]]:
+    """(id, name, gtin, brand, category_id) of these products."""
+    if not ids:
+        return []
+    sql = _Sql()
+    clause, params = sql.in_list("id", sorted(set(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name, gtin, brand, category_id FROM {PRODUCT_TABLE} WHERE {clause}",  # noqa: S608
+            params,
+        )
+        return list(cursor.fetchall())
+
+
+def document_categories(ids: Sequence[int]) -> dict[int, int | None]:
+    """The category of each indexed product (for facets of browsed shops)."""
+    if not ids:
+        return {}
+    sql = _Sql()
+    clause, params = sql.in_list("product_id", sorted(set(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT product_id, category_id FROM {DOCUMENT_TABLE} WHERE {clause}",  # noqa: S608
+            params,
+        )
+        return dict(cursor.fetchall())

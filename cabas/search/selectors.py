@@ -1,0 +1,320 @@
+"""Search reads: offers of every shop of a territory for a French query, and autocomplete.
+
+Two stages. The text stage matches the query against the territory's product documents
+(FTS5 or tsvector; :mod:`cabas.search.query` turns the typed words into stems, typo
+corrections and prefixes). The offer stage (:mod:`cabas.search.offers`) reads the offers
+of the best-matching products with the filters, and :mod:`cabas.search.ranking` blends
+the text score with stock, open-now and distance.
+
+The offer stage reads a bounded *window* of the best-matching products (about
+``WINDOW_OFFERS`` offers once filters are applied), so the cost of a search does not grow
+with the number of offers of the territory. ``count`` and the facets describe that
+window: a query matching more asks the shopper to refine it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from cabas.geo.distance import Point, bounding_box, haversine_km
+from cabas.territories.models import Territory
+
+from .categories import category_tree
+from .engines import Match, get_engine
+from .models import SearchDocument
+from .offers import OfferScope, document_categories, offer_buckets
+from .query import QueryPlan, WordPlan, plan_query
+from .ranking import (
+    PARTIAL_MATCH_FACTOR,
+    Scorer,
+    category_facets,
+    near_tiers,
+    offer_hits,
+    page_rows,
+    product_hits,
+    product_refs,
+    product_summaries,
+    text_relevance,
+    window,
+)
+from .results import (
+    CategoryFacet,
+    OfferHit,
+    ProductHit,
+    ProductRef,
+    SearchFilters,
+    SearchResult,
+    Sort,
+    Suggestion,
+)
+from .shop_snapshot import ShopSnapshot, shop_snapshot
+from .text import fold, words
+
+__all__ = [
+    "CategoryFacet",
+    "OfferHit",
+    "ProductHit",
+    "ProductRef",
+    "SearchFilters",
+    "SearchResult",
+    "Sort",
+    "Suggestion",
+    "autocomplete",
+    "search_offers",
+]
+
+MAX_MATCHED_PRODUCTS = 1000
+WINDOW_OFFERS = 2000
+MIN_WINDOW_PRODUCTS = 10
+# With this few shops allowed (one shop, a small radius), search reads their offers
+# through the shop index instead of a window of products.
+FEW_SHOPS = 25
+MAX_NAMED_SHOPS = 25
+MIN_ALL_WORDS_RESULTS = 3
+
+
+class _Shops:
+    """The shops a search may show, and their distances from the centre."""
+
+    def __init__(self, snapshot: ShopSnapshot, filters: SearchFilters) -> None:
+        ids: set[int] | None = None
+        if filters.shop:
+            shop_id = snapshot.by_slug.get(filters.shop)
+            ids = {shop_id} if shop_id is not None else set()
+        if filters.open_now:
+            ids = set(snapshot.open_ids) if ids is None else ids & snapshot.open_ids
+        self.distances: dict[int, float] = {}
+        if filters.centre is not None:
+            ids = self._measure(snapshot, filters.centre, filters.radius_km, ids)
+        self.allowed: list[int] | None = sorted(ids) if ids is not None else None
+        self.all_ids = set(snapshot.shops) if ids is None else ids
+        self.share = len(self.all_ids) / max(1, len(snapshot.shops))
+
+    def _measure(
+        self, snapshot: ShopSnapshot, centre: Point, radius_km: float | None, ids: set[int] | None
+    ) -> set[int] | None:
+        candidates: Iterable[int] = snapshot.shops.keys() if ids is None else ids
+        if radius_km:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(centre, radius_km)
+            candidates = [
+                sid
+                for sid in candidates
+                if min_lat <= snapshot.shops[sid].lat <= max_lat
+                and min_lon <= snapshot.shops[sid].lon <= max_lon
+            ]
+        for sid in candidates:
+            info = snapshot.shops[sid]
+            self.distances[sid] = haversine_km(centre, Point(info.lat, info.lon))
+        if radius_km:
+            return {sid for sid, km in self.distances.items() if km <= radius_km}
+        return ids
+
+
+def _named_shops(plan: QueryPlan, allowed: set[int]) -> tuple[list[int], list[WordPlan]]:
+    """The shops the query names ("boulangerie dupont"), and the words left for products.
+
+    Words matching shop names are taken rarest first while some shop holds them all.
+    """
+    naming = sorted(
+        (word for word in plan.words if word.shop_ids & allowed),
+        key=lambda word: len(word.shop_ids),
+    )
+    shops: set[int] | None = None
+    used: list[WordPlan] = []
+    for word in naming:
+        together = (word.shop_ids & allowed) if shops is None else shops & word.shop_ids
+        if together:
+            shops = set(together)
+            used.append(word)
+    if not shops or len(shops) > MAX_NAMED_SHOPS:
+        return [], []
+    return sorted(shops), [word for word in plan.words if word not in used]
+
+
+def _popular(territory_id: int, category_ids: list[int] | None, limit: int) -> list[Match]:
+    docs = SearchDocument.objects.filter(territory_id=territory_id)
+    if category_ids is not None:
+        docs = docs.filter(category_id__in=category_ids)
+    return [
+        Match(pid, 1.0, n, cid)
+        for pid, n, cid in docs.order_by("-offer_count", "product_id").values_list(
+            "product_id", "offer_count", "category_id"
+        )[:limit]
+    ]
+
+
+def search_offers(
+    *,
+    territory: Territory,
+    query: str,
+    filters: SearchFilters,
+    sort: Sort = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+    group_by_product: bool = False,
+    at: dt.datetime | None = None,
+) -> SearchResult:
+    """Offers of the territory's approved shops matching ``query`` and ``filters``.
+
+    Never raises for what a shopper can type: the text is reduced to ``[a-z0-9]`` words
+    before it reaches the database. ``at`` pins "now" for open-now (tests, planning).
+    An empty query lists offers by the other filters, or nothing without filters.
+    """
+    empty = SearchResult(count=0, grouped=group_by_product)
+    snapshot = shop_snapshot(territory, at)
+    tree = category_tree()
+    category_ids = tree.ids_for(filters.category) if filters.category else None
+    shops = _Shops(snapshot, filters)
+    if category_ids == [] or shops.allowed == []:
+        return empty
+    plan = plan_query(territory_id=territory.id, text=query, snapshot=snapshot, complete_last=False)
+    if plan.is_empty and not filters.any:
+        return empty
+    few_shops = shops.allowed is not None and len(shops.allowed) <= FEW_SHOPS
+    engine = get_engine()
+
+    main_matches: list[Match] = []
+    named_shops: list[int] | None = None
+    named: dict[int, float] | None = None
+    named_products: list[int] | None = None
+    if plan.is_empty:
+        if few_shops:
+            named_shops = list(shops.allowed or [])  # browse these shops' offers
+        else:
+            main_matches = _popular(territory.id, category_ids, MAX_MATCHED_PRODUCTS)
+    else:
+        main_matches = engine.match(
+            territory_id=territory.id,
+            groups=plan.groups,
+            require_all=True,
+            category_ids=category_ids,
+            limit=MAX_MATCHED_PRODUCTS,
+        )
+        shop_names, rest = _named_shops(plan, shops.all_ids)
+        if shop_names:
+            named_shops = shop_names
+            named = {}
+            if rest:
+                named = text_relevance(
+                    engine.match(
+                        territory_id=territory.id,
+                        groups=[word.terms for word in rest],
+                        require_all=True,
+                        category_ids=category_ids,
+                        limit=MAX_MATCHED_PRODUCTS,
+                    )
+                )
+                named_products = list(named)
+    main = text_relevance(main_matches)
+    if (
+        not plan.is_empty
+        and len(main_matches) < MIN_ALL_WORDS_RESULTS
+        and len(plan.words) > 1
+        and named_shops is None
+    ):
+        # Too few products hold every word: add the best partial matches after them.
+        partial = engine.match(
+            territory_id=territory.id,
+            groups=plan.groups,
+            require_all=False,
+            category_ids=category_ids,
+            limit=MAX_MATCHED_PRODUCTS,
+        )
+        partial_relevance = text_relevance(partial, PARTIAL_MATCH_FACTOR)
+        for match in partial:
+            if match.product_id not in main:
+                main_matches.append(match)
+                main[match.product_id] = partial_relevance[match.product_id]
+
+    if few_shops:
+        products = main_matches
+    else:
+        kept = shops.share
+        if filters.in_stock:
+            kept *= 0.7
+        if filters.price_min_cents is not None or filters.price_max_cents is not None:
+            kept *= 0.5
+        budget = max(WINDOW_OFFERS, 2 * (offset + limit)) / max(kept, 0.01)
+        products = window(main_matches, budget, MIN_WINDOW_PRODUCTS)
+    scope = OfferScope(
+        products=[m.product_id for m in products],
+        named_shops=named_shops,
+        named_products=named_products,
+        allowed_shops=shops.allowed,
+        hidden_shops=sorted(snapshot.hidden_ids),
+        category_ids=category_ids,
+        in_stock=filters.in_stock,
+        price_min=filters.price_min_cents,
+        price_max=filters.price_max_cents,
+        open_shops=None if filters.open_now else sorted(snapshot.open_ids),
+        near_tiers=near_tiers(shops.distances) if filters.centre is not None else None,
+    )
+    buckets = offer_buckets(scope)
+    scorer = Scorer(scope, main, named, shops.distances)
+    categories_of = {m.product_id: m.category_id for m in main_matches}
+    if named_shops is not None and named_products is None:
+        missing = {b.product_id for b in buckets} - categories_of.keys()
+        categories_of.update(document_categories(sorted(missing)))
+    result = SearchResult(count=0, did_you_mean=plan.did_you_mean, grouped=group_by_product)
+    if group_by_product:
+        summaries = product_summaries(scorer, buckets, sort)
+        result.count = len(summaries)
+        result.facets = category_facets(
+            ((categories_of.get(s.product_id), 1) for s in summaries), tree
+        )
+        result.products = product_hits(summaries[offset : offset + limit], territory.currency)
+    else:
+        result.count = sum(b.size for b in buckets)
+        result.facets = category_facets(
+            ((categories_of.get(b.product_id), b.size) for b in buckets), tree
+        )
+        rows = page_rows(scorer, buckets, sort, limit, offset)
+        result.offers = offer_hits(
+            rows, currency=territory.currency, snapshot=snapshot, distances=shops.distances
+        )
+    return result
+
+
+def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Suggestions while typing: categories and shops whose names hold the words typed
+    (the last one as a prefix), then products (typos corrected)."""
+    typed = words(prefix)
+    if not typed or limit <= 0:
+        return []
+    snapshot = shop_snapshot(territory)
+    suggestions: list[Suggestion] = []
+    for category in category_tree().by_id.values():
+        if all(any(name.startswith(word) for name in category.words) for word in typed):
+            suggestions.append(Suggestion("category", category.name, slug=category.slug))
+    suggestions = suggestions[:2]
+    plan = plan_query(territory_id=territory.id, text=prefix, snapshot=snapshot, complete_last=True)
+    if not plan.words:
+        return suggestions[:limit]
+    shop_ids = set.intersection(*(set(word.shop_ids) for word in plan.words))
+    for sid in sorted(shop_ids, key=lambda s: (snapshot.shops[s].name, s))[:3]:
+        info = snapshot.shops[sid]
+        suggestions.append(Suggestion("shop", info.name, slug=info.slug))
+    matches = get_engine().match(
+        territory_id=territory.id,
+        groups=plan.groups,
+        require_all=True,
+        category_ids=None,
+        limit=limit * 4,
+    )
+    # Among equally good names, the product more shops sell comes first.
+    ranked = sorted(
+        matches, key=lambda m: (-(m.score * (1 + 0.1 * math.log1p(m.offer_count))), m.product_id)
+    )
+    refs = product_refs(m.product_id for m in ranked)
+    seen: set[str] = set()
+    for match in ranked:
+        if len(suggestions) >= limit:
+            break
+        ref = refs.get(match.product_id)
+        if ref is None or fold(ref.name) in seen:
+            continue
+        seen.add(fold(ref.name))
+        suggestions.append(Suggestion("product", ref.name, product_id=ref.id))
+    return suggestions[:limit]
