@@ -64,7 +64,7 @@ lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 messages: $(STAMP)
-	cd cabas && ../$(PY) ../manage.py makemessages -l en --no-obsolete
+	cd cabas && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore='api/*'
 	cd cabas && ../$(PY) ../manage.py compilemessages -l en
 
 clean:

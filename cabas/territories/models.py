@@ -5,7 +5,29 @@ from django.utils.translation import gettext_lazy as _
 
 # Slugs that would shadow a top-level URL of the site.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "static", "media", "compte", "accounts", "en", "fr", "healthz", "i18n"}
+    {
+        "admin",
+        "api",
+        "static",
+        "media",
+        "compte",
+        "accounts",
+        "en",
+        "fr",
+        "healthz",
+        "i18n",
+        "espace-commercant",
+        "console",
+        "panier",
+        "commande",
+        "commandes",
+        "recherche",
+        "sitemap.xml",
+        "robots.txt",
+        "manifest.webmanifest",
+        "sw.js",
+        "offline",
+    }
 )
 
 slug_validator = RegexValidator(
