@@ -14,7 +14,6 @@ install: $(STAMP) cabas/web/static/vendor/.built var/.migrated
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 cabas/web/static/vendor/.built: package.json package-lock.json scripts/build-assets.mjs
