@@ -15,6 +15,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("compte/", include("cabas.accounts.urls")),
     path("espace-commercant/", include("cabas.backoffice.urls")),
+    path("", include("cabas.console.urls")),
+    path("", include("cabas.pages.urls")),
+    path("", include("cabas.reports.urls")),
     path("", include("cabas.web.urls")),
     prefix_default_language=False,
 )

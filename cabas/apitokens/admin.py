@@ -8,7 +8,15 @@ from .models import ApiToken
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created with ``create_api_token`` or from the back office, never here."""
 
-    list_display = ["name", "prefix", "territory", "shop", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "territory",
+        "shop",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["territory"]
     search_fields = ["name", "prefix", "shop__name"]
     list_select_related = ["territory", "shop"]

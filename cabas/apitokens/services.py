@@ -19,7 +19,7 @@ from cabas.territories.models import Territory
 
 from .models import ApiToken
 
-TOKEN_PREFIX = "cabas_"
+TOKEN_PREFIX = "cabas_"  # noqa: S105 (a prefix, not a secret)
 # last_used_at is a date for people, not an audit log: one write a minute is enough.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 128

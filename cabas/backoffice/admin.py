@@ -12,7 +12,16 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "territory"]
     search_fields = ["shop__name", "user__email"]
     list_select_related = ["shop", "user", "territory"]
-    readonly_fields = ["territory", "shop", "user", "kind", "status", "created_at", "decided_at", "decided_by"]
+    readonly_fields = [
+        "territory",
+        "shop",
+        "user",
+        "kind",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):

@@ -45,11 +45,21 @@ def _shop(request: HttpRequest, shop_slug: str | None) -> Shop:
         return shop
     if not shop_slug:
         raise InvalidParameters(
-            [field_error(["query", "shop"], "Un jeton de territoire doit nommer le commerce.", "missing")]
+            [
+                field_error(
+                    ["query", "shop"], "Un jeton de territoire doit nommer le commerce.", "missing"
+                )
+            ]
         )
-    shop = Shop.objects.select_related("territory").filter(territory_id=token.territory_id, slug=shop_slug).first()
+    shop = (
+        Shop.objects.select_related("territory")
+        .filter(territory_id=token.territory_id, slug=shop_slug)
+        .first()
+    )
     if shop is None:
-        raise NotFound(message="Commerce introuvable dans ce territoire.", details={"shop": shop_slug})
+        raise NotFound(
+            message="Commerce introuvable dans ce territoire.", details={"shop": shop_slug}
+        )
     return shop
 
 
@@ -83,7 +93,12 @@ def offer_out(offer: Offer, currency: str) -> dict[str, Any]:
         "stock_status": offer.stock_status,
         "is_active": offer.is_active,
         "updated_at": offer.updated_at,
-        "product": {"id": product.pk, "name": product.name, "gtin": product.gtin, "brand": product.brand},
+        "product": {
+            "id": product.pk,
+            "name": product.name,
+            "gtin": product.gtin,
+            "brand": product.brand,
+        },
     }
 
 
@@ -98,10 +113,17 @@ class OfferPutIn(Schema):
 
 def _offer_error(error: OfferError) -> ApiError:
     status = 404 if error.code == "not_found" else 422
-    return ApiError(error.code, error.message, status, {"field": error.field} if error.field else None)
+    return ApiError(
+        error.code, error.message, status, {"field": error.field} if error.field else None
+    )
 
 
-@router.get("/offers/{sku}", response=MerchantOfferOut, summary="Une offre / one offer", url_name="merchant_offer")
+@router.get(
+    "/offers/{sku}",
+    response=MerchantOfferOut,
+    summary="Une offre / one offer",
+    url_name="merchant_offer",
+)
 def offer_get(request: HttpRequest, sku: str, shop: str | None = None) -> dict[str, Any]:
     place = _shop(request, shop)
     offer = selectors.shop_offer_by_sku(place, sku)
@@ -115,14 +137,20 @@ def offer_get(request: HttpRequest, sku: str, shop: str | None = None) -> dict[s
     response={200: MerchantOfferOut, 201: MerchantOfferOut},
     summary="Créer ou modifier une offre / create or update an offer",
 )
-def offer_put(request: HttpRequest, sku: str, payload: OfferPutIn, shop: str | None = None) -> Status:
+def offer_put(
+    request: HttpRequest, sku: str, payload: OfferPutIn, shop: str | None = None
+) -> Status:
     place = _shop(request, shop)
     given = payload.model_fields_set
     offer = selectors.shop_offer_by_sku(place, sku)
     try:
         if offer is None:
             if payload.price_cents is None:
-                raise OfferError("price_required", "Une nouvelle offre a besoin de price_cents.", field="price_cents")
+                raise OfferError(
+                    "price_required",
+                    "Une nouvelle offre a besoin de price_cents.",
+                    field="price_cents",
+                )
             offer = services.offer_create(
                 shop=place,
                 data=services.NewOffer(
@@ -183,7 +211,7 @@ class StockOut(Schema):
     response={200: StockOut},
     summary="Stock en masse / bulk stock",
     description=(
-        "Corps : `[{\"sku\" ou \"gtin\", \"quantity\", \"price_cents\"?}]` (1 000 lignes au plus). "
+        'Corps : `[{"sku" ou "gtin", "quantity", "price_cents"?}]` (1 000 lignes au plus). '
         "Tout ou rien ; `Idempotency-Key` conseillé."
     ),
     openapi_extra={
@@ -297,7 +325,12 @@ def merchant_order_out(order: Order) -> dict[str, Any]:
     }
 
 
-@router.get("/orders", response=list[MerchantOrderOut], summary="Commandes du commerce / shop orders", url_name="merchant_orders")
+@router.get(
+    "/orders",
+    response=list[MerchantOrderOut],
+    summary="Commandes du commerce / shop orders",
+    url_name="merchant_orders",
+)
 @paginated
 def orders_list(
     request: HttpRequest, shop: str | None = None, status: str | None = None
@@ -310,7 +343,11 @@ def orders_list(
         raise InvalidParameters(
             [field_error(["query", "status"], f"Statut inconnu : {', '.join(unknown)}.", "enum")]
         )
-    orders = selectors.shop_orders(place, statuses or None).prefetch_related("lines").order_by("-created_at", "-pk")
+    orders = (
+        selectors.shop_orders(place, statuses or None)
+        .prefetch_related("lines")
+        .order_by("-created_at", "-pk")
+    )
     return [merchant_order_out(order) for order in orders]
 
 
@@ -320,7 +357,11 @@ class TransitionIn(Schema):
     pickup_code: str | None = Field(None, description="Vérifié s'il est donné (to=collected)")
 
 
-@router.post("/orders/{order_id}/transition", response=MerchantOrderOut, summary="Changer le statut / move an order")
+@router.post(
+    "/orders/{order_id}/transition",
+    response=MerchantOrderOut,
+    summary="Changer le statut / move an order",
+)
 def order_transition_view(
     request: HttpRequest, order_id: int, payload: TransitionIn, shop: str | None = None
 ) -> dict[str, Any]:
@@ -330,10 +371,18 @@ def order_transition_view(
         raise NotFound(message="Commande introuvable.", details={"order_id": order_id})
     if payload.to == OrderStatus.REFUSED and not payload.note.strip():
         raise InvalidParameters(
-            [field_error(["body", "note"], "Donnez le motif du refus : il est envoyé au client.", "missing")]
+            [
+                field_error(
+                    ["body", "note"],
+                    "Donnez le motif du refus : il est envoyé au client.",
+                    "missing",
+                )
+            ]
         )
     if payload.pickup_code is not None and payload.pickup_code.strip().upper() != order.pickup_code:
-        raise ApiError("pickup_code_mismatch", "Ce code de retrait ne correspond pas à la commande.", 409)
+        raise ApiError(
+            "pickup_code_mismatch", "Ce code de retrait ne correspond pas à la commande.", 409
+        )
     try:
         order_transition(
             order_id=order.pk,

@@ -15,7 +15,15 @@ from .imports.readers import MAX_IMPORT_BYTES
 from .imports.values import CellError, parse_price_cents, parse_stock
 from .photos import MAX_PHOTO_BYTES
 
-DAY_LABELS = [_("Lundi"), _("Mardi"), _("Mercredi"), _("Jeudi"), _("Vendredi"), _("Samedi"), _("Dimanche")]
+DAY_LABELS = [
+    _("Lundi"),
+    _("Mardi"),
+    _("Mercredi"),
+    _("Jeudi"),
+    _("Vendredi"),
+    _("Samedi"),
+    _("Dimanche"),
+]
 
 
 class PriceField(forms.CharField):
@@ -130,13 +138,23 @@ class HoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         for index, label in enumerate(DAY_LABELS):
             day = OSM_DAYS[index]
-            for slot, part in (("1", _("ouverture")), ("2", _("fermeture")), ("3", _("réouverture")), ("4", _("fermeture"))):
+            for slot, part in (
+                ("1", _("ouverture")),
+                ("2", _("fermeture")),
+                ("3", _("réouverture")),
+                ("4", _("fermeture")),
+            ):
                 self.fields[f"{day}_{slot}"] = forms.CharField(
                     label=f"{label}, {part}",
                     required=False,
                     max_length=5,
                     widget=forms.TextInput(
-                        attrs={"inputmode": "numeric", "placeholder": "09:00", "size": 5, "autocomplete": "off"}
+                        attrs={
+                            "inputmode": "numeric",
+                            "placeholder": "09:00",
+                            "size": 5,
+                            "autocomplete": "off",
+                        }
                     ),
                 )
         self.day_errors: dict[str, list[str]] = {}
@@ -251,7 +269,9 @@ class OfferCreateForm(forms.Form):
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("Scannez ou tapez le code : nom, marque et photo se remplissent s'il est connu."),
+        help_text=_(
+            "Scannez ou tapez le code : nom, marque et photo se remplissent s'il est connu."
+        ),
     )
     name = forms.CharField(label=_("Nom du produit"), max_length=200, required=False)
     brand = forms.CharField(label=_("Marque"), max_length=120, required=False)
@@ -269,7 +289,8 @@ class OfferCreateForm(forms.Form):
 class PhotoForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo du produit"),
-        help_text=_("JPEG, PNG ou WebP, %(mb)d Mo au plus.") % {"mb": MAX_PHOTO_BYTES // 1024 // 1024},
+        help_text=_("JPEG, PNG ou WebP, %(mb)d Mo au plus.")
+        % {"mb": MAX_PHOTO_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
@@ -280,7 +301,9 @@ class PhotoForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Votre fichier"),
-        help_text=_("CSV, Excel (.xlsx) ou LibreOffice (.ods), %(mb)d Mo au plus ; une ligne par article.")
+        help_text=_(
+            "CSV, Excel (.xlsx) ou LibreOffice (.ods), %(mb)d Mo au plus ; une ligne par article."
+        )
         % {"mb": MAX_IMPORT_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(
             attrs={
@@ -327,7 +350,8 @@ class ImportMappingForm(forms.Form):
             if value in seen:
                 self.add_error(
                     f"map_{field.key}",
-                    _("Cette colonne est déjà choisie pour « %(other)s ».") % {"other": seen[value]},
+                    _("Cette colonne est déjà choisie pour « %(other)s ».")
+                    % {"other": seen[value]},
                 )
             else:
                 seen[value] = str(field.label)

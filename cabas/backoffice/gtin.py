@@ -32,9 +32,7 @@ def normalise_gtin(value: str) -> str:
     if not digits.isdigit():
         raise GtinError("un code-barres ne contient que des chiffres")
     if len(digits) not in GTIN_LENGTHS:
-        raise GtinError(
-            f"un code-barres a 8, 12, 13 ou 14 chiffres (celui-ci en a {len(digits)})"
-        )
+        raise GtinError(f"un code-barres a 8, 12, 13 ou 14 chiffres (celui-ci en a {len(digits)})")
     if not gtin_check_digit_ok(digits):
         raise GtinError("la clé de contrôle (dernier chiffre) est fausse : faute de frappe ?")
     if len(digits) == 12:

@@ -41,7 +41,9 @@ def day_errors(intervals: list[Interval]) -> list[str]:
             errors.append(f"Plage {index} : heures au format HH:MM (par exemple 09:30).")
             continue
         if minutes(end) <= minutes(start):
-            errors.append(f"Plage {index} : la fermeture ({end}) doit suivre l'ouverture ({start}).")
+            errors.append(
+                f"Plage {index} : la fermeture ({end}) doit suivre l'ouverture ({start})."
+            )
         elif minutes(start) <= previous_end:
             errors.append(f"Plage {index} : elle doit commencer après la fin de la plage 1.")
         previous_end = minutes(end)

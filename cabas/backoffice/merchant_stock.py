@@ -24,7 +24,7 @@ from cabas.shops.models import Shop
 
 from .gtin import GtinError, normalise_gtin
 from .models import StockSyncRequest
-from .services import MAX_PRICE_CENTS, MAX_STOCK
+from .services import MAX_PRICE_CENTS, MAX_STOCK, offers_start_tracking
 
 MAX_ITEMS = 1000
 _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,255}$")
@@ -92,30 +92,59 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
     wanted: list[tuple[int, str, str, Any, Any]] = []  # index, sku, gtin, quantity, price
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            errors.append({"index": index, "code": "invalid_row", "message": "Ligne : un objet JSON est attendu."})
+            errors.append(
+                {
+                    "index": index,
+                    "code": "invalid_row",
+                    "message": "Ligne : un objet JSON est attendu.",
+                }
+            )
             continue
         sku = row.get("sku")
         gtin = row.get("gtin")
-        if not (isinstance(sku, str) and sku.strip()) and not (isinstance(gtin, str | int) and str(gtin).strip()):
-            errors.append({"index": index, "code": "sku_or_gtin_required", "message": "Donnez sku ou gtin."})
+        if not (isinstance(sku, str) and sku.strip()) and not (
+            isinstance(gtin, str | int) and str(gtin).strip()
+        ):
+            errors.append(
+                {"index": index, "code": "sku_or_gtin_required", "message": "Donnez sku ou gtin."}
+            )
             continue
         normalised = ""
         if not (isinstance(sku, str) and sku.strip()):
             try:
                 normalised = normalise_gtin(str(gtin))
             except GtinError as error:
-                errors.append({"index": index, "code": "gtin_invalid", "message": f"gtin : {error.reason}.", "gtin": str(gtin)})
+                errors.append(
+                    {
+                        "index": index,
+                        "code": "gtin_invalid",
+                        "message": f"gtin : {error.reason}.",
+                        "gtin": str(gtin),
+                    }
+                )
                 continue
-        wanted.append((index, (sku or "").strip() if isinstance(sku, str) else "", normalised, row.get("quantity"), row.get("price_cents")))
+        wanted.append(
+            (
+                index,
+                (sku or "").strip() if isinstance(sku, str) else "",
+                normalised,
+                row.get("quantity"),
+                row.get("price_cents"),
+            )
+        )
 
     skus = {sku for _i, sku, _g, _q, _p in wanted if sku}
     gtins = {gtin for _i, _s, gtin, _q, _p in wanted if gtin}
     offers = Offer.objects.filter(territory_id=shop.territory_id, shop=shop)
     by_sku = dict(offers.filter(sku__in=skus).values_list("sku", "id")) if skus else {}
     by_gtin = (
-        dict(offers.filter(product__gtin__in=gtins).values_list("product__gtin", "id")) if gtins else {}
+        dict(offers.filter(product__gtin__in=gtins).values_list("product__gtin", "id"))
+        if gtins
+        else {}
     )
-    sku_of = dict(offers.filter(pk__in=[*by_sku.values(), *by_gtin.values()]).values_list("id", "sku"))
+    sku_of = dict(
+        offers.filter(pk__in=[*by_sku.values(), *by_gtin.values()]).values_list("id", "sku")
+    )
     items: list[_Item] = []
     seen: dict[int, int] = {}
     for index, sku, gtin, quantity, price in wanted:
@@ -136,9 +165,20 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
         elif quantity > MAX_STOCK:
             problem = ("quantity_invalid", "quantity dépasse un million.")
         elif price is not None and (_int(price) is None or price <= 0 or price > MAX_PRICE_CENTS):
-            problem = ("price_invalid", "price_cents doit être un entier de centimes, supérieur à 0.")
+            problem = (
+                "price_invalid",
+                "price_cents doit être un entier de centimes, supérieur à 0.",
+            )
         if problem:
-            errors.append({"index": index, "code": problem[0], "message": problem[1], "sku": sku or None, "gtin": gtin or None})
+            errors.append(
+                {
+                    "index": index,
+                    "code": problem[0],
+                    "message": problem[1],
+                    "sku": sku or None,
+                    "gtin": gtin or None,
+                }
+            )
             continue
         assert offer_id is not None
         seen[offer_id] = index
@@ -181,6 +221,10 @@ def stock_sync(*, shop: Shop, body: Any, key: str | None, token_id: int | None) 
                     offer.price_cents = item.price_cents
                     offer.updated_at = now
                     prices.append(offer)
+                    changed = True
+                if offer.stock is None:
+                    offers_start_tracking(shop=shop, offer_ids=[offer.pk])
+                    offer.stock = 0
                     changed = True
                 if offer.stock != item.quantity:
                     offer.stock = stock_set(

@@ -28,7 +28,8 @@ def photo_check_size(size: int) -> None:
         megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
         raise PhotoError(
             "photo_too_large",
-            f"La photo pèse {megabytes} Mo ; la limite est de {MAX_PHOTO_BYTES // 1024 // 1024} Mo.",
+            f"La photo pèse {megabytes} Mo ; la limite est de "
+            f"{MAX_PHOTO_BYTES // 1024 // 1024} Mo.",
             field="photo",
         )
 
@@ -48,7 +49,9 @@ def photo_process(data: bytes) -> bytes:
                 )
             if width * height > MAX_PIXELS:
                 raise PhotoError(
-                    "photo_pixels", "Cette image est trop grande (plus de 40 mégapixels).", field="photo"
+                    "photo_pixels",
+                    "Cette image est trop grande (plus de 40 mégapixels).",
+                    field="photo",
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:

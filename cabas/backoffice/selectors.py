@@ -204,9 +204,7 @@ def shop_order(shop: Shop, order_id: int) -> Order | None:
 
 def shop_board_orders(shop: Shop) -> list[Order]:
     """Orders waiting for the shop: to accept, to prepare, to hand over (two queries)."""
-    return list(
-        shop_orders(shop, [*BOARD_STATUSES, OUT_FOR_DELIVERY]).prefetch_related("lines")
-    )
+    return list(shop_orders(shop, [*BOARD_STATUSES, OUT_FOR_DELIVERY]).prefetch_related("lines"))
 
 
 def shop_order_by_pickup_code(shop: Shop, code: str) -> Order | None:

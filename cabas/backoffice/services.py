@@ -50,6 +50,25 @@ def shop_product_source(shop: Shop) -> str:
     return f"shop:{shop.pk}"
 
 
+def offers_start_tracking(*, shop: Shop, offer_ids: Iterable[int]) -> int:
+    """Untracked offers ("on request") start counting their stock at 0.
+
+    No unit moves, so no StockMovement (its delta would be 0, which the
+    ``stock_movement_delta_non_zero`` constraint forbids and ``stock_set`` from None
+    to 0 would attempt); units then come through ``cabas.catalog.stock``.
+    """
+    ids = sorted(set(offer_ids))
+    changed = 0
+    for start in range(0, len(ids), 500):
+        changed += Offer.objects.filter(
+            pk__in=ids[start : start + 500],
+            territory_id=shop.territory_id,
+            shop=shop,
+            stock__isnull=True,
+        ).update(stock=0)
+    return changed
+
+
 def _after_commit_offers(offer_ids: Iterable[int]) -> None:
     ids = sorted(set(offer_ids))
     if ids:
@@ -130,9 +149,7 @@ def join_create(*, user: User, territory: Territory, data: NewShop, message: str
     name = " ".join(data.name.split())
     if len(name) < 2:
         raise JoinError("name_required", "Indiquez le nom du commerce.", field="name")
-    category = (
-        Category.objects.filter(pk=data.category_id).first() if data.category_id else None
-    )
+    category = Category.objects.filter(pk=data.category_id).first() if data.category_id else None
     centre = postcode_centre(data.postcode) if data.postcode else None
     lat, lon = (centre.lat, centre.lon) if centre else (territory.centre_lat, territory.centre_lon)
     with transaction.atomic():
@@ -223,7 +240,9 @@ VITRINE_FIELDS = (
 
 def shop_update_vitrine(*, shop: Shop, values: dict[str, object]) -> Shop:
     """Update the shop page's presentation, contact and services."""
-    changed = [name for name in VITRINE_FIELDS if name in values and getattr(shop, name) != values[name]]
+    changed = [
+        name for name in VITRINE_FIELDS if name in values and getattr(shop, name) != values[name]
+    ]
     if not changed:
         return shop
     for name in changed:
@@ -256,9 +275,7 @@ def closure_add(*, shop: Shop, start: dt.date, end: dt.date, reason: str = "") -
             "closure_dates", "La date de fin doit suivre la date de début.", field="end_date"
         )
     if (end - start).days > 366:
-        raise JoinError(
-            "closure_too_long", "Une fermeture dure au plus un an.", field="end_date"
-        )
+        raise JoinError("closure_too_long", "Une fermeture dure au plus un an.", field="end_date")
     return ShopClosure.objects.create(
         territory_id=shop.territory_id,
         shop=shop,
@@ -324,6 +341,10 @@ def offer_update(
                 **{name: getattr(offer, name) for name in fields}, updated_at=timezone.now()
             )
         if change.stock_given and change.stock != offer.stock:
+            if offer.stock is None:
+                offers_start_tracking(shop=shop, offer_ids=[offer.pk])
+                offer.stock = 0
+        if change.stock_given and change.stock != offer.stock:
             updated = stock_set(
                 offer_id=offer.pk,
                 quantity=change.stock,
@@ -339,9 +360,7 @@ def offer_update(
 
 def _next_sku(shop: Shop, gtin: str | None, name: str) -> str:
     base = gtin or slugify(name)[:50].upper() or "ARTICLE"
-    taken = set(
-        Offer.objects.filter(shop=shop, sku__startswith=base).values_list("sku", flat=True)
-    )
+    taken = set(Offer.objects.filter(shop=shop, sku__startswith=base).values_list("sku", flat=True))
     sku, n = base, 2
     while sku in taken:
         sku = f"{base}-{n}"
@@ -372,19 +391,21 @@ def offer_create(*, shop: Shop, data: NewOffer, actor_id: int | None) -> Offer:
         try:
             gtin = normalise_gtin(data.gtin)
         except GtinError as error:
-            raise OfferError("gtin_invalid", f"Code-barres : {error.reason}.", field="gtin") from None
+            raise OfferError(
+                "gtin_invalid", f"Code-barres : {error.reason}.", field="gtin"
+            ) from None
     reference = product_reference(shop.territory_id, gtin) if gtin else None
     name = " ".join(data.name.split())[:200] or (reference.name if reference else "")
     if not name:
         raise OfferError("name_required", "Indiquez le nom du produit.", field="name")
     if name.startswith("="):
-        raise OfferError(
-            "formula_refused", "Un nom ne peut pas commencer par « = ».", field="name"
-        )
+        raise OfferError("formula_refused", "Un nom ne peut pas commencer par « = ».", field="name")
     sku = " ".join(data.sku.split())[:64]
     if sku and Offer.objects.filter(shop=shop, sku=sku).exists():
         raise OfferError(
-            "sku_taken", f"La référence « {sku} » est déjà utilisée par une autre offre.", field="sku"
+            "sku_taken",
+            f"La référence « {sku} » est déjà utilisée par une autre offre.",
+            field="sku",
         )
     with transaction.atomic():
         product = None
@@ -524,7 +545,7 @@ def team_accept(*, raw_token: str, user: User) -> ShopMembership:
                 f"Cette invitation est adressée à {invitation.email} : connectez-vous avec "
                 "cette adresse.",
             )
-        membership, created = ShopMembership.objects.get_or_create(
+        membership, _created = ShopMembership.objects.get_or_create(
             shop=invitation.shop,
             user=user,
             defaults={"territory_id": invitation.territory_id, "role": invitation.role},

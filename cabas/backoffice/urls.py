@@ -49,9 +49,7 @@ urlpatterns = [
     path("rejoindre/", join.join, name="join"),
     path("rejoindre/<slug:territory>/", join.join_territory, name="join_territory"),
     path("rejoindre/<slug:territory>/creer/", join.join_create, name="join_create"),
-    path(
-        "rejoindre/<slug:territory>/reprendre/<slug:shop>/", join.join_claim, name="join_claim"
-    ),
+    path("rejoindre/<slug:territory>/reprendre/<slug:shop>/", join.join_claim, name="join_claim"),
     path("invitation/<str:token>/", join.invitation_accept, name="invitation_accept"),
     path("<slug:territory>/<slug:shop>/", include(shop_patterns)),
 ]

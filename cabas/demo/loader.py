@@ -31,7 +31,7 @@ from .sources import fingerprint
 from .writer import TerritoryCounts
 
 # Bump when the loaders change what they write from the same files.
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 POSTAL_CODES_FILE = "fr_postal_codes_laposte.csv"
 POSTAL_CODES_KEY = "postal-codes"
 

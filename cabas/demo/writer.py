@@ -3,7 +3,8 @@
 Shops are keyed by (territory, source, source reference), OFF products by (territory,
 GTIN), vocabulary products by (territory, source "demo", name), offers by (shop,
 product). A rerun on the same input therefore creates nothing and changes nothing;
-a changed input updates rows in place and withdraws demo offers no longer planned.
+a changed input updates rows in place, deletes the demo offers no longer planned and
+the products nobody sells any more, and suspends shops gone from the source.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.utils.text import slugify
 
 from cabas.catalog.models import Category, Offer, Product
@@ -283,12 +285,31 @@ def offers_upsert(
         Offer.objects.bulk_update(
             changed, ["sku", "price_cents", "stock", "is_active"], batch_size=BATCH_SIZE
         )
-    stale = [row[0] for key, row in existing.items() if row[7] and row[6] and key not in planned]
-    # Withdrawn rather than deleted: orders may point to them.
+    stale = [row[0] for key, row in existing.items() if row[7] and key not in planned]
+    # Order lines keep their own snapshot (the offer is SET_NULL there), so a stale demo
+    # offer is deleted; one a table protects is deactivated instead.
     for start in range(0, len(stale), BATCH_SIZE):
-        Offer.objects.filter(id__in=stale[start : start + BATCH_SIZE]).update(is_active=False)
+        chunk = Offer.objects.filter(id__in=stale[start : start + BATCH_SIZE])
+        try:
+            with transaction.atomic():
+                chunk.delete()
+        except ProtectedError:
+            chunk.update(is_active=False)
     tally.created, tally.updated, tally.withdrawn = len(created), len(changed), len(stale)
     return tally
+
+
+def _unsold_products_delete(*, territory: Territory, keep: set[int]) -> int:
+    """Delete the loader's products nobody sells any more (a changed input); returns how many."""
+    unsold = (
+        Product.objects.filter(territory=territory, source__in=[OFF_SOURCE, DEMO_SOURCE])
+        .filter(offers__isnull=True)
+        .values_list("id", flat=True)
+    )
+    gone = [pk for pk in unsold if pk not in keep]
+    for start in range(0, len(gone), BATCH_SIZE):
+        Product.objects.filter(id__in=gone[start : start + BATCH_SIZE]).delete()
+    return len(gone)
 
 
 def territory_populate(
@@ -343,6 +364,9 @@ def territory_populate(
         plans=plans,
         shop_ids=shop_ids,
         product_ids=product_ids,
+    )
+    counts.products.withdrawn = _unsold_products_delete(
+        territory=territory, keep={product_ids[draft.key] for draft in product_drafts}
     )
     # Bulk writes bypass the per-row index calls: rebuild the territory's search index in
     # the same transaction, so the catalogue and its index commit together.

@@ -78,33 +78,43 @@ class _Sql:
         return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def _where(scope: OfferScope, sql: _Sql) -> tuple[str, list[Any]]:
+def _where(scope: OfferScope, sql: _Sql, product_id: int | None = None) -> tuple[str, list[Any]]:
+    """The offers of the scope; of one of its products only with ``product_id`` (a bucket
+    then tells the rest: its ``named`` signal says whether the shop is a named one)."""
     # Tenancy: every product and shop id below comes from this territory's documents and
     # shop snapshot, so no offer of another territory can match; a territory_id test here
     # would only make SQLite read each row instead of the covering index (migration 0003).
     parts = ["o.is_active"]
     params: list[Any] = []
-    branches: list[str] = []
-    if scope.products:
-        clause, values = sql.in_list("o.product_id", scope.products)
-        branches.append(clause)
-        params += values
-    if scope.named_shops is not None:
-        clause, values = sql.in_list("o.shop_id", scope.named_shops)
-        named = [clause]
-        params += values
-        if scope.named_products is not None:
-            clause, values = sql.in_list("o.product_id", scope.named_products)
-            named.append(clause)
+    if product_id is not None:
+        parts.append("o.product_id = %s")
+        params.append(product_id)
+        if not scope.products and scope.named_shops is not None:
+            clause, values = sql.in_list("o.shop_id", scope.named_shops)
+            parts.append(clause)
             params += values
-        elif scope.category_ids is not None:
-            clause, values = sql.in_list("d.category_id", scope.category_ids)
-            named.append(
-                f"o.product_id IN (SELECT d.product_id FROM {DOCUMENT_TABLE} d WHERE {clause})"  # noqa: S608
-            )
+    else:
+        branches: list[str] = []
+        if scope.products:
+            clause, values = sql.in_list("o.product_id", scope.products)
+            branches.append(clause)
             params += values
-        branches.append("(" + " AND ".join(named) + ")")
-    parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
+        if scope.named_shops is not None:
+            clause, values = sql.in_list("o.shop_id", scope.named_shops)
+            named = [clause]
+            params += values
+            if scope.named_products is not None:
+                clause, values = sql.in_list("o.product_id", scope.named_products)
+                named.append(clause)
+                params += values
+            elif scope.category_ids is not None:
+                clause, values = sql.in_list("d.category_id", scope.category_ids)
+                named.append(
+                    f"o.product_id IN (SELECT d.product_id FROM {DOCUMENT_TABLE} d WHERE {clause})"  # noqa: S608
+                )
+                params += values
+            branches.append("(" + " AND ".join(named) + ")")
+        parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
     if scope.allowed_shops is not None:
         clause, values = sql.in_list("o.shop_id", scope.allowed_shops)
         parts.append(clause)
@@ -186,17 +196,17 @@ def offers_in_buckets(
         return []
     sql = _Sql()
     signals = _signals(scope, sql)
-    where, where_params = _where(scope, sql)
     selects: list[str] = []
     params: list[Any] = []
     for position, (bucket, skip, take) in enumerate(slices):
+        where, where_params = _where(scope, sql, bucket.product_id)
         matches = " AND ".join(f"{expr} = %s" for expr, _params in signals)
         selects.append(
             f"SELECT * FROM (SELECT {_COLUMNS}, {position} AS position "  # noqa: S608
-            f"FROM {OFFER_TABLE} o WHERE {where} AND o.product_id = %s AND {matches} "
+            f"FROM {OFFER_TABLE} o WHERE {where} AND {matches} "
             f"ORDER BY o.price_cents, o.id LIMIT %s OFFSET %s) b{position}"
         )
-        params += [*where_params, bucket.product_id]
+        params += where_params
         values = (bucket.named, bucket.stock_level, bucket.is_open, bucket.near_tier)
         for (_expr, signal_params), value in zip(signals, values, strict=True):
             params += [*signal_params, value]

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
-from cabas.geo.distance import Point, bounding_box, haversine_km
+from cabas.geo.distance import Point, bounding_box
 from cabas.territories.models import Territory
 
 from .categories import category_tree
@@ -65,7 +66,10 @@ __all__ = [
     "search_offers",
 ]
 
+# Products read from the text index: all of them (up to a bound) when a few shops are
+# searched, since any may be theirs; else enough for the window.
 MAX_MATCHED_PRODUCTS = 1000
+MAX_WINDOW_PRODUCTS = 300
 WINDOW_OFFERS = 2000
 MIN_WINDOW_PRODUCTS = 10
 # With this few shops allowed (one shop, a small radius), search reads their offers
@@ -95,18 +99,16 @@ class _Shops:
     def _measure(
         self, snapshot: ShopSnapshot, centre: Point, radius_km: float | None, ids: set[int] | None
     ) -> set[int] | None:
-        candidates: Iterable[int] = snapshot.shops.keys() if ids is None else ids
+        candidates: Iterable[int] | None = ids
         if radius_km:
             min_lat, max_lat, min_lon, max_lon = bounding_box(centre, radius_km)
             candidates = [
                 sid
-                for sid in candidates
+                for sid in (snapshot.shops if ids is None else ids)
                 if min_lat <= snapshot.shops[sid].lat <= max_lat
                 and min_lon <= snapshot.shops[sid].lon <= max_lon
             ]
-        for sid in candidates:
-            info = snapshot.shops[sid]
-            self.distances[sid] = haversine_km(centre, Point(info.lat, info.lon))
+        self.distances = snapshot.distances_km(centre, candidates)
         if radius_km:
             return {sid for sid, km in self.distances.items() if km <= radius_km}
         return ids
@@ -174,6 +176,7 @@ def search_offers(
         return empty
     few_shops = shops.allowed is not None and len(shops.allowed) <= FEW_SHOPS
     engine = get_engine()
+    matched_limit = MAX_MATCHED_PRODUCTS if few_shops else MAX_WINDOW_PRODUCTS
 
     main_matches: list[Match] = []
     named_shops: list[int] | None = None
@@ -183,14 +186,14 @@ def search_offers(
         if few_shops:
             named_shops = list(shops.allowed or [])  # browse these shops' offers
         else:
-            main_matches = _popular(territory.id, category_ids, MAX_MATCHED_PRODUCTS)
+            main_matches = _popular(territory.id, category_ids, matched_limit)
     else:
         main_matches = engine.match(
             territory_id=territory.id,
             groups=plan.groups,
             require_all=True,
             category_ids=category_ids,
-            limit=MAX_MATCHED_PRODUCTS,
+            limit=matched_limit,
         )
         shop_names, rest = _named_shops(plan, shops.all_ids)
         if shop_names:
@@ -203,7 +206,7 @@ def search_offers(
                         groups=[word.terms for word in rest],
                         require_all=True,
                         category_ids=category_ids,
-                        limit=MAX_MATCHED_PRODUCTS,
+                        limit=MAX_MATCHED_PRODUCTS,  # whatever the named shops sell
                     )
                 )
                 named_products = list(named)
@@ -220,7 +223,7 @@ def search_offers(
             groups=plan.groups,
             require_all=False,
             category_ids=category_ids,
-            limit=MAX_MATCHED_PRODUCTS,
+            limit=matched_limit,
         )
         partial_relevance = text_relevance(partial, PARTIAL_MATCH_FACTOR)
         for match in partial:
@@ -251,7 +254,11 @@ def search_offers(
         open_shops=None if filters.open_now else sorted(snapshot.open_ids),
         near_tiers=near_tiers(shops.distances) if filters.centre is not None else None,
     )
-    buckets = offer_buckets(scope)
+    if group_by_product or sort == "relevance":
+        buckets = offer_buckets(scope)
+    else:
+        # Sorted by price or distance, buckets only count: no ranking signals to compute.
+        buckets = offer_buckets(replace(scope, open_shops=None, near_tiers=None))
     scorer = Scorer(scope, main, named, shops.distances)
     categories_of = {m.product_id: m.category_id for m in main_matches}
     if named_shops is not None and named_products is None:
@@ -293,9 +300,14 @@ def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[S
     if not plan.words:
         return suggestions[:limit]
     shop_ids = set.intersection(*(set(word.shop_ids) for word in plan.words))
-    for sid in sorted(shop_ids, key=lambda s: (snapshot.shops[s].name, s))[:3]:
+    shown: set[str] = set()
+    for sid in sorted(shop_ids, key=lambda s: (snapshot.shops[s].name, s)):
         info = snapshot.shops[sid]
-        suggestions.append(Suggestion("shop", info.name, slug=info.slug))
+        if len(shown) == 3:
+            break
+        if info.name not in shown:  # two shops of one name: the first stands for both
+            shown.add(info.name)
+            suggestions.append(Suggestion("shop", info.name, slug=info.slug))
     matches = get_engine().match(
         territory_id=territory.id,
         groups=plan.groups,

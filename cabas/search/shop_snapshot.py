@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
 
+from cabas.geo.distance import EARTH_RADIUS_KM, Point
 from cabas.shops import hours
 from cabas.shops.models import Shop, ShopClosure, ShopStatus
 from cabas.territories.models import Territory
@@ -56,6 +59,19 @@ class ShopSnapshot:
     sorted_stems: list[str] = field(default_factory=list)
     word_stem: dict[str, str] = field(default_factory=dict)
     keys: dict[str, set[str]] = field(default_factory=dict)
+    radians: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    def distances_km(self, centre: Point, ids: Iterable[int] | None = None) -> dict[int, float]:
+        """Distance from ``centre`` to each shop (all, or ``ids``). Equirectangular: within a
+        town it differs from the great circle by far less than a metre per kilometre, and
+        it costs a fraction of haversine on every shop of every search with a centre."""
+        lat0, lon0 = math.radians(centre.lat), math.radians(centre.lon)
+        found = {}
+        for sid in self.shops if ids is None else ids:
+            lat, lon = self.radians[sid]
+            x = (lon - lon0) * math.cos((lat + lat0) / 2)
+            found[sid] = EARTH_RADIUS_KM * math.hypot(x, lat - lat0)
+        return found
 
     def shops_matching(self, stem_text: str, prefix: bool) -> set[int]:
         if not prefix:
@@ -177,4 +193,7 @@ def _build(
         sorted_stems=sorted(stems_to_shops),
         word_stem=word_stem,
         keys=dict(keys),
+        radians={
+            sid: (math.radians(info.lat), math.radians(info.lon)) for sid, info in shops.items()
+        },
     )

@@ -35,6 +35,16 @@ slug_validator = RegexValidator(
     _("Lettres minuscules, chiffres et tirets uniquement."),
 )
 
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$",
+    _("Indiquez une couleur au format #RRGGBB, par exemple #1d5e3a."),
+)
+
+
+def territory_logo_path(instance: "Territory", filename: str) -> str:
+    # The name is chosen by the service (random); the slug keeps files sorted by territory.
+    return f"territories/{instance.slug}/{filename}"
+
 
 class Territory(models.Model):
     """The tenant: a town, a metropolis or an association running its marketplace."""
@@ -56,7 +66,50 @@ class Territory(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10_000)],
         help_text=_("100 points de base = 1 %"),
     )
-    primary_colour = models.CharField(_("couleur principale"), max_length=7, default="#1d5e3a")
+    primary_colour = models.CharField(
+        _("couleur principale"), max_length=7, default="#1d5e3a", validators=[colour_validator]
+    )
+    accent_colour = models.CharField(
+        _("couleur d'accentuation"),
+        max_length=7,
+        default="#f4b942",
+        validators=[colour_validator],
+        help_text=_("Soulignement des annonces et des éléments mis en avant."),
+    )
+    logo = models.FileField(_("logo"), upload_to=territory_logo_path, blank=True, max_length=200)
+    languages = models.CharField(
+        _("langues proposées"),
+        max_length=40,
+        default="fr,en",
+        help_text=_("Codes de langue séparés par des virgules ; le français est toujours proposé."),
+    )
+    domain = models.CharField(
+        _("nom de domaine propre"),
+        max_length=253,
+        blank=True,
+        default="",
+        help_text=_("Facultatif, par exemple commerces.ville.fr (sans https://)."),
+    )
+    operator_name = models.CharField(
+        _("organisme exploitant"),
+        max_length=200,
+        blank=True,
+        help_text=_("La ville, l'association de commerçants ou la CCI qui anime la plateforme."),
+    )
+    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    # Fulfilment defaults: a shop approved by the operator starts with these settings.
+    default_slot_minutes = models.PositiveSmallIntegerField(
+        _("durée d'un créneau de retrait (min)"), default=30
+    )
+    default_lead_minutes = models.PositiveIntegerField(
+        _("délai de préparation (min)"), default=60
+    )
+    default_capacity_per_slot = models.PositiveSmallIntegerField(
+        _("commandes par créneau"), default=4
+    )
+    default_horizon_days = models.PositiveSmallIntegerField(
+        _("créneaux proposés (jours)"), default=7
+    )
     data_attribution = models.CharField(
         _("attribution des données"),
         max_length=300,
@@ -74,10 +127,33 @@ class Territory(models.Model):
             models.CheckConstraint(
                 condition=models.Q(commission_bp__lte=10_000), name="territory_commission_le_100pct"
             ),
+            models.UniqueConstraint(
+                fields=["domain"], condition=~models.Q(domain=""), name="territory_domain_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_slot_minutes__gte=5, default_slot_minutes__lte=480),
+                name="territory_default_slot_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_capacity_per_slot__gte=1),
+                name="territory_default_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_horizon_days__gte=1, default_horizon_days__lte=14),
+                name="territory_default_horizon",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_lead_minutes__lte=14 * 24 * 60),
+                name="territory_default_lead_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
 
 
 class TerritoryMembership(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,22 @@ FIELDS: tuple[ImportField, ...] = (
         _("Référence"),
         _("Votre code article ; sert à retrouver l'offre au prochain import."),
         (
-            "reference", "ref", "ref article", "reference article", "code article", "code",
-            "code interne", "code produit", "sku", "id", "identifiant", "article id", "plu",
-            "item code", "product code", "product id",
+            "reference",
+            "ref",
+            "ref article",
+            "reference article",
+            "code article",
+            "code",
+            "code interne",
+            "code produit",
+            "sku",
+            "id",
+            "identifiant",
+            "article id",
+            "plu",
+            "item code",
+            "product code",
+            "product id",
         ),
     ),
     ImportField(
@@ -37,9 +51,23 @@ FIELDS: tuple[ImportField, ...] = (
         _("Code-barres (EAN)"),
         _("EAN-13, EAN-8 ou UPC ; remplit nom, marque et photo quand le produit est connu."),
         (
-            "ean", "ean13", "ean 13", "ean8", "code barre", "code barres", "code-barre",
-            "code-barres", "codebarre", "codebarres", "gencod", "gencode", "gtin", "upc",
-            "barcode", "bar code", "ean code",
+            "ean",
+            "ean13",
+            "ean 13",
+            "ean8",
+            "code barre",
+            "code barres",
+            "code-barre",
+            "code-barres",
+            "codebarre",
+            "codebarres",
+            "gencod",
+            "gencode",
+            "gtin",
+            "upc",
+            "barcode",
+            "bar code",
+            "ean code",
         ),
     ),
     ImportField(
@@ -47,9 +75,23 @@ FIELDS: tuple[ImportField, ...] = (
         _("Désignation"),
         _("Le nom affiché aux clients."),
         (
-            "designation", "libelle", "libelle article", "libelle produit", "nom",
-            "nom du produit", "nom produit", "produit", "article", "intitule", "name",
-            "product", "product name", "title", "item", "item name", "description courte",
+            "designation",
+            "libelle",
+            "libelle article",
+            "libelle produit",
+            "nom",
+            "nom du produit",
+            "nom produit",
+            "produit",
+            "article",
+            "intitule",
+            "name",
+            "product",
+            "product name",
+            "title",
+            "item",
+            "item name",
+            "description courte",
         ),
     ),
     ImportField("brand", _("Marque"), _("Facultatif."), ("marque", "fabricant", "brand", "make")),
@@ -58,10 +100,27 @@ FIELDS: tuple[ImportField, ...] = (
         _("Prix TTC"),
         _("Prix de vente toutes taxes comprises, par exemple 2,50 €."),
         (
-            "prix", "prix ttc", "prix de vente", "prix de vente ttc", "pv ttc", "pvttc", "pv",
-            "pvc", "prix public", "prix unitaire", "prix unitaire ttc", "tarif", "tarif ttc",
-            "prix eur", "prix euros", "price", "unit price", "sale price", "retail price",
-            "price ttc", "montant ttc",
+            "prix",
+            "prix ttc",
+            "prix de vente",
+            "prix de vente ttc",
+            "pv ttc",
+            "pvttc",
+            "pv",
+            "pvc",
+            "prix public",
+            "prix unitaire",
+            "prix unitaire ttc",
+            "tarif",
+            "tarif ttc",
+            "prix eur",
+            "prix euros",
+            "price",
+            "unit price",
+            "sale price",
+            "retail price",
+            "price ttc",
+            "montant ttc",
         ),
         required=True,
     ),
@@ -70,9 +129,20 @@ FIELDS: tuple[ImportField, ...] = (
         _("Stock"),
         _("Nombre entier ; vide = stock non suivi (« sur demande »)."),
         (
-            "stock", "qte", "qte stock", "quantite", "quantite en stock", "quantite stock",
-            "stock disponible", "stock reel", "disponible", "qty", "quantity", "on hand",
-            "inventaire", "stock actuel",
+            "stock",
+            "qte",
+            "qte stock",
+            "quantite",
+            "quantite en stock",
+            "quantite stock",
+            "stock disponible",
+            "stock reel",
+            "disponible",
+            "qty",
+            "quantity",
+            "on hand",
+            "inventaire",
+            "stock actuel",
         ),
     ),
     ImportField(
@@ -129,7 +199,7 @@ def _score(field: ImportField, header: str) -> int:
     return 0
 
 
-def guess_mapping(headers: list[object]) -> dict[str, int]:
+def guess_mapping(headers: Sequence[object]) -> dict[str, int]:
     """The best column for each field, each column used once (best scores first)."""
     normalised = [normalise_header(header) for header in headers]
     candidates = sorted(

@@ -269,7 +269,8 @@ def _read_csv(content: bytes) -> Sheet:
         if len(cells) > MAX_COLUMNS * 4:
             raise FileError(
                 "too_many_columns",
-                f"Ligne {line} : {len(cells)} colonnes ; un import en accepte {MAX_COLUMNS} au plus.",
+                f"Ligne {line} : {len(cells)} colonnes ; un import en accepte "
+                f"{MAX_COLUMNS} au plus.",
             )
         sheet.rows.append((line, list(cells)))
         if len(sheet.rows) > MAX_ROWS + 1:
@@ -391,9 +392,9 @@ _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
-_T = "{%s}" % _NS["table"]
-_O = "{%s}" % _NS["office"]
-_X = "{%s}" % _NS["text"]
+_T = "{{{}}}".format(_NS["table"])
+_O = "{{{}}}".format(_NS["office"])
+_X = "{{{}}}".format(_NS["text"])
 
 
 def _ods_text(element: object) -> str:

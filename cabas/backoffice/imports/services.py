@@ -195,8 +195,9 @@ def import_run(*, job_id: int) -> ApplySummary | None:
                         "line": 0,
                         "column": "",
                         "value": "",
-                        "message": "Le catalogue a changé pendant l'import (une autre personne "
-                        "modifiait les mêmes articles) : rien n'a été enregistré, relancez l'import.",
+                        "message": "Le catalogue a changé pendant l'import (une autre "
+                        "personne modifiait les mêmes articles) : rien n'a été enregistré, "
+                        "relancez l'import.",
                     }
                 ],
                 "error_count": 1,

@@ -33,7 +33,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "column": self.column, "value": self.value, "message": self.message}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,11 @@ def _territory_products(territory_id: int, gtins: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(gtins), LOOKUP_CHUNK):
         chunk = gtins[start : start + LOOKUP_CHUNK]
-        found.update(
-            Product.objects.filter(territory_id=territory_id, gtin__in=chunk).values_list(
-                "gtin", "id"
-            )
-        )
+        for gtin, product_id in Product.objects.filter(
+            territory_id=territory_id, gtin__in=chunk
+        ).values_list("gtin", "id"):
+            if gtin:
+                found[gtin] = product_id
     return found
 
 
@@ -167,11 +172,17 @@ class _Line:
     def error(self, mapping: dict[str, int], key: str, message: str) -> None:
         index = mapping.get(key)
         column = self.column_name(index) if index is not None else str(FIELDS_BY_KEY[key].label)
-        value = display_value(self.cells[index]) if index is not None and index < len(self.cells) else ""
+        value = (
+            display_value(self.cells[index])
+            if index is not None and index < len(self.cells)
+            else ""
+        )
         self.errors.append(RowError(self.line, column, value, message))
         self.failed = True
 
-    def parse(self, mapping: dict[str, int], key: str, parser: Callable[[object], object]) -> object:
+    def parse(
+        self, mapping: dict[str, int], key: str, parser: Callable[[object], object]
+    ) -> object:
         try:
             return parser(self.cell(mapping, key))
         except (CellError, GtinError) as error:
@@ -190,10 +201,18 @@ def validate_sheet(
     result = Validation()
     errors = result.errors
     if "price" not in mapping and "stock" not in mapping and "active" not in mapping:
-        errors.append(RowError(0, "", "", "Choisissez la colonne du prix (ou du stock pour une mise à jour)."))
+        errors.append(
+            RowError(0, "", "", "Choisissez la colonne du prix (ou du stock pour une mise à jour).")
+        )
     if not {"sku", "gtin", "name"} & set(mapping):
         errors.append(
-            RowError(0, "", "", "Choisissez au moins la colonne de la désignation, de la référence ou du code-barres.")
+            RowError(
+                0,
+                "",
+                "",
+                "Choisissez au moins la colonne de la désignation, de la référence ou du "
+                "code-barres.",
+            )
         )
     if errors:
         return result
@@ -206,12 +225,14 @@ def validate_sheet(
     by_gtin = {offer.gtin: offer for offer in result.existing.values() if offer.gtin}
 
     parsed: list[ImportRow] = []
+    cells_by_line = dict(data)
     for position, (line_number, cells) in enumerate(data, start=1):
         if progress is not None and position % PROGRESS_EVERY == 0:
             progress(position, len(data))
         line = _Line(line_number, cells, headers, errors)
         if line_number in line_errors:
-            errors.append(RowError(line_number, "", "", line_errors[line_number].capitalize() + "."))
+            message = line_errors[line_number]
+            errors.append(RowError(line_number, "", "", message[:1].upper() + message[1:] + "."))
             continue
         row = _parse_line(line, mapping)
         if row is not None and not line.failed:
@@ -223,7 +244,7 @@ def validate_sheet(
     seen_sku: dict[str, int] = {}
     seen_gtin: dict[str, int] = {}
     for row in parsed:
-        line = _Line(row.line, [], headers, errors)
+        line = _Line(row.line, cells_by_line[row.line], headers, errors)
         _match(row, line, mapping, by_sku, by_gtin, products, references)
         if line.failed:
             continue
@@ -239,7 +260,8 @@ def validate_sheet(
             line.error(
                 mapping,
                 "gtin",
-                f"code-barres déjà présent ligne {seen_gtin[row.gtin]} (chaque article une seule fois)",
+                f"code-barres déjà présent ligne {seen_gtin[row.gtin]} "
+                "(chaque article une seule fois)",
             )
             continue
         seen_sku[row.sku] = row.line

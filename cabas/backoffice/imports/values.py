@@ -165,7 +165,7 @@ def parse_text(value: object, limit: int, *, required: bool = False) -> str:
 
 
 def gtin_text(value: object) -> str:
-    """A barcode cell as digits: numeric cells lose their ``.0``; Excel's ``3,01E+12`` is refused."""
+    """A barcode cell as digits: numeric cells lose ``.0``; Excel's ``3,01E+12`` is refused."""
     if value is None:
         return ""
     if isinstance(value, bool):

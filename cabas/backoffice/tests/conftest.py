@@ -20,7 +20,9 @@ PASSWORD = "motdepasse-solide-42"
 
 @pytest.fixture
 def shop(territory):
-    return ShopFactory(territory=territory, slug="epicerie-du-port", name="Épicerie du Port", opening_hours="24/7")
+    return ShopFactory(
+        territory=territory, slug="epicerie-du-port", name="Épicerie du Port", opening_hours="24/7"
+    )
 
 
 @pytest.fixture
@@ -39,7 +41,12 @@ def staff(shop):
 
 @pytest.fixture
 def other_shop(territory):
-    return ShopFactory(territory=territory, slug="fromagerie-voisine", name="Fromagerie voisine", opening_hours="24/7")
+    return ShopFactory(
+        territory=territory,
+        slug="fromagerie-voisine",
+        name="Fromagerie voisine",
+        opening_hours="24/7",
+    )
 
 
 @pytest.fixture
@@ -65,7 +72,9 @@ def offer(shop):
     return OfferFactory(
         shop=shop,
         sku="CAFE-250",
-        product=ProductFactory(territory=shop.territory, name="Café moulu", gtin="3017620422003", brand="Torréfacteur"),
+        product=ProductFactory(
+            territory=shop.territory, name="Café moulu", gtin="3017620422003", brand="Torréfacteur"
+        ),
         price_cents=450,
         stock=12,
     )
@@ -99,4 +108,6 @@ def place_order(offer, quantity=1):
 def shop_url(name: str, shop, **kwargs) -> str:
     from django.urls import reverse
 
-    return reverse(f"backoffice:{name}", kwargs={"territory": shop.territory.slug, "shop": shop.slug, **kwargs})
+    return reverse(
+        f"backoffice:{name}", kwargs={"territory": shop.territory.slug, "shop": shop.slug, **kwargs}
+    )

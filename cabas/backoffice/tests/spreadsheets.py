@@ -31,8 +31,9 @@ def _ods_cell(value: object) -> str:
     if value is None:
         return "<table:table-cell/>"
     if isinstance(value, bool):
+        flag = str(value).lower()
         return (
-            f'<table:table-cell office:value-type="boolean" office:boolean-value="{str(value).lower()}">'
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{flag}">'
             f"<text:p>{value}</text:p></table:table-cell>"
         )
     if isinstance(value, int | float):
@@ -49,12 +50,15 @@ def _ods_cell(value: object) -> str:
             f'office:value="{computed}"><text:p>{computed}</text:p></table:table-cell>'
         )
     text = escape(str(value)).replace("  ", ' <text:s text:c="1"/>')
-    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    )
 
 
 def ods_bytes(rows: list[list[object]], trailing_empty_rows: int = 0) -> bytes:
     body = "".join(
-        "<table:table-row>" + "".join(_ods_cell(v) for v in row)
+        "<table:table-row>"
+        + "".join(_ods_cell(v) for v in row)
         + '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
         for row in rows
     )
@@ -70,7 +74,8 @@ def ods_bytes(rows: list[list[object]], trailing_empty_rows: int = 0) -> bytes:
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         "<office:body><office:spreadsheet>"
         f'<table:table table:name="Produits">{body}</table:table>'
-        '<table:table table:name="Autre"><table:table-row><table:table-cell office:value-type="string">'
+        '<table:table table:name="Autre"><table:table-row>'
+        '<table:table-cell office:value-type="string">'
         "<text:p>ignorée</text:p></table:table-cell></table:table-row></table:table>"
         "</office:spreadsheet></office:body></office:document-content>"
     )

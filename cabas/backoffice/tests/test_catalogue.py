@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_catalogue_lists_searches_and_filters_the_shops_offers(shop, merchant, offer, other_shop):
     OfferFactory(shop=shop, sku="THE-1", product__name="Thé vert", stock=0)
-    OfferFactory(shop=shop, sku="MIEL", product__name="Miel de lavande", stock=None, is_active=False)
+    OfferFactory(
+        shop=shop, sku="MIEL", product__name="Miel de lavande", stock=None, is_active=False
+    )
     OfferFactory(shop=other_shop, product__name="Comté d'ailleurs")
     url = shop_url("catalogue", shop)
     page = merchant.get(url).content.decode()
@@ -42,7 +44,9 @@ def test_catalogue_page_queries_do_not_grow_with_the_offers(shop, merchant):
     assert len(many) == len(few)
 
 
-def test_inline_edit_with_htmx_swaps_the_row_and_records_a_manual_movement(shop, merchant, offer, owner):
+def test_inline_edit_with_htmx_swaps_the_row_and_records_a_manual_movement(
+    shop, merchant, offer, owner
+):
     response = merchant.post(
         shop_url("offer_edit", shop, offer_id=offer.pk),
         {"price": "4,90 €", "stock": "15", "is_active": "on"},
@@ -59,7 +63,9 @@ def test_inline_edit_with_htmx_swaps_the_row_and_records_a_manual_movement(shop,
 
 def test_inline_edit_without_javascript_redirects_back(shop, merchant, offer):
     url = shop_url("catalogue", shop) + "?q=caf"
-    response = merchant.post(shop_url("offer_edit", shop, offer_id=offer.pk), {"price": "4,50", "stock": "", "next": url})
+    response = merchant.post(
+        shop_url("offer_edit", shop, offer_id=offer.pk), {"price": "4,50", "stock": "", "next": url}
+    )
     assert response.status_code == 302 and response["Location"] == url
     offer.refresh_from_db()
     assert offer.stock is None and not offer.is_active
@@ -80,9 +86,13 @@ def test_inline_edit_errors_stay_in_the_row_and_nothing_changes(shop, merchant, 
     assert not StockMovement.objects.exists()
 
 
-def test_new_offer_from_a_barcode_another_shop_already_sells_reuses_its_product(shop, merchant, territory):
+def test_new_offer_from_a_barcode_another_shop_already_sells_reuses_its_product(
+    shop, merchant, territory
+):
     other = ShopFactory(territory=territory)
-    product = ProductFactory(territory=territory, name="Farine T65", brand="Moulin", gtin="3256540001305")
+    product = ProductFactory(
+        territory=territory, name="Farine T65", brand="Moulin", gtin="3256540001305"
+    )
     OfferFactory(shop=other, product=product)
     url = shop_url("offer_new", shop)
     page = merchant.get(url, {"gtin": "3256540001305"}).content.decode()
@@ -103,7 +113,9 @@ def test_new_offer_from_the_bundled_open_food_facts_data_fills_name_and_image(sh
     assert "Baguette" in page and "Open Food Facts" in page
     merchant.post(url, {"gtin": "3000000000014", "price": "1,10"})
     product = Offer.objects.get(shop=shop).product
-    assert product.name == "Baguette" and product.image_url.startswith("https://static.openfoodfacts.org/")
+    assert product.name == "Baguette" and product.image_url.startswith(
+        "https://static.openfoodfacts.org/"
+    )
     assert product.source == "openfoodfacts"
 
 
@@ -139,29 +151,63 @@ def test_photo_upload_is_resized_to_a_jpeg(shop, merchant, settings, tmp_path):
         assert image.format == "JPEG" and max(image.size) == 1000
 
 
-def test_photo_upload_refuses_a_renamed_file_and_a_shared_reference(shop, merchant, offer, settings, tmp_path):
+def test_photo_upload_refuses_a_renamed_file_and_a_shared_reference(
+    shop, merchant, offer, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     own = OfferFactory(shop=shop, product__source=f"shop:{shop.pk}")
     response = merchant.post(
         shop_url("offer_photo", shop, offer_id=own.pk),
-        {"photo": SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")},
+        {
+            "photo": SimpleUploadedFile(
+                "photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg"
+            )
+        },
     )
     assert response.status_code == 400
     assert "pas une image lisible" in response.content.decode()
     Product.objects.filter(pk=offer.product_id).update(image_url="https://example.org/ref.jpg")
     response = merchant.post(
         shop_url("offer_photo", shop, offer_id=offer.pk),
-        {"photo": SimpleUploadedFile("photo.jpg", _image("JPEG", (50, 50)), content_type="image/jpeg")},
+        {
+            "photo": SimpleUploadedFile(
+                "photo.jpg", _image("JPEG", (50, 50)), content_type="image/jpeg"
+            )
+        },
     )
     assert "photo de référence partagée" in response.content.decode()
     assert not list(tmp_path.rglob("*.jpg"))
 
 
 def test_export_escapes_formula_cells_and_reimports(shop, merchant, offer):
-    OfferFactory(shop=shop, sku="=HYPERLINK(1)", product__name="=cmd|' /C calc'!A0", price_cents=199, stock=None)
+    OfferFactory(
+        shop=shop,
+        sku="=HYPERLINK(1)",
+        product__name="=cmd|' /C calc'!A0",
+        price_cents=199,
+        stock=None,
+    )
     response = merchant.get(shop_url("catalogue_export", shop))
     body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith("\ufeffRéférence;EAN;Désignation;Marque;Contenance;Prix TTC;Stock;En vente\r\n")
+    assert body.startswith(
+        "\ufeffRéférence;EAN;Désignation;Marque;Contenance;Prix TTC;Stock;En vente\r\n"
+    )
     assert "CAFE-250;3017620422003;Café moulu;Torréfacteur;;4,50;12;oui" in body
     assert "'=HYPERLINK(1);;'=cmd|' /C calc'!A0;;;1,99;;oui" in body
-    assert response["Content-Disposition"] == 'attachment; filename="catalogue-epicerie-du-port.csv"'
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="catalogue-epicerie-du-port.csv"'
+    )
+
+
+def test_an_untracked_offer_starts_counting_at_zero_without_a_movement(shop, merchant):
+    honey = OfferFactory(shop=shop, stock=None)
+    merchant.post(
+        shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "0", "is_active": "on"}
+    )
+    honey.refresh_from_db()
+    assert honey.stock == 0 and not StockMovement.objects.exists()
+    merchant.post(shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "", "is_active": "on"})
+    merchant.post(shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "6", "is_active": "on"})
+    honey.refresh_from_db()
+    assert honey.stock == 6
+    assert list(StockMovement.objects.values_list("delta", "stock_after")) == [(6, 6)]

@@ -62,7 +62,9 @@ def test_a_file_with_only_headers_is_refused(shop, owner):
 def test_bytes_valid_in_no_encoding_are_named(shop, owner):
     content = csv_bytes([["nom", "prix"]]) + b"Caf\x81;2,50\r\n"
     message = refused(shop, owner, content)
-    assert message.startswith("Encodage non reconnu : l'octet 0x81 (ligne 2) n'existe ni en UTF-8 ni en Windows-1252.")
+    assert message.startswith(
+        "Encodage non reconnu : l'octet 0x81 (ligne 2) n'existe ni en UTF-8 ni en Windows-1252."
+    )
 
 
 def test_text_converted_twice_is_refused(shop, owner):
@@ -72,7 +74,11 @@ def test_text_converted_twice_is_refused(shop, owner):
 
 
 def test_windows_1252_and_utf16_files_as_french_excel_writes_them(shop, owner):
-    rows_1252 = rows(shop, owner, csv_bytes([["Désignation", "Prix TTC"], ["Crème brûlée", "3,20 €"]], encoding="cp1252"))
+    rows_1252 = rows(
+        shop,
+        owner,
+        csv_bytes([["Désignation", "Prix TTC"], ["Crème brûlée", "3,20 €"]], encoding="cp1252"),
+    )
     assert (rows_1252[0].name, rows_1252[0].price_cents) == ("Crème brûlée", 320)
     utf16 = "\ufeffDésignation\tPrix\r\nPâté en croûte\t12,5\r\n".encode("utf-16-le")
     parsed = rows(shop, owner, b"\xff\xfe" + utf16[2:])
@@ -80,8 +86,12 @@ def test_windows_1252_and_utf16_files_as_french_excel_writes_them(shop, owner):
 
 
 def test_renamed_binaries_are_named_for_what_they_are(shop, owner):
-    assert refused(shop, owner, b"\x89PNG\r\n\x1a\n" + b"\x00" * 50).startswith("Ce fichier est une image PNG, pas un tableur.")
-    assert "Excel 97-2003 (.xls)" in refused(shop, owner, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50)
+    assert refused(shop, owner, b"\x89PNG\r\n\x1a\n" + b"\x00" * 50).startswith(
+        "Ce fichier est une image PNG, pas un tableur."
+    )
+    assert "Excel 97-2003 (.xls)" in refused(
+        shop, owner, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50
+    )
     assert "document PDF" in refused(shop, owner, b"%PDF-1.7\n...")
     assert "contenu binaire" in refused(shop, owner, b"nom;prix\n\x00\x01\x02\x03")
     archive = io.BytesIO()
@@ -100,7 +110,9 @@ def test_files_over_the_size_limit_are_refused_before_being_read(shop, merchant)
 
     from .conftest import shop_url
 
-    big = SimpleUploadedFile("enorme.csv", b"a;b\n" + b"x" * (50 * 1024 * 1024), content_type="text/csv")
+    big = SimpleUploadedFile(
+        "enorme.csv", b"a;b\n" + b"x" * (50 * 1024 * 1024), content_type="text/csv"
+    )
     response = merchant.post(shop_url("import_upload", shop), {"file": big})
     assert response.status_code == 413
     assert "Le fichier pèse 50,0 Mo ; la limite est de 10 Mo." in response.content.decode()
@@ -122,7 +134,14 @@ def test_prices_as_people_type_them(shop, owner):
             ["F", "12,00 EUR"],
         ]
     )
-    assert [row.price_cents for row in rows(shop, owner, content)] == [250, 310, 123450, 700, 50, 1200]
+    assert [row.price_cents for row in rows(shop, owner, content)] == [
+        250,
+        310,
+        123450,
+        700,
+        50,
+        1200,
+    ]
 
 
 def test_bad_prices_and_stocks_get_line_column_value_and_why(shop, owner):
@@ -136,10 +155,20 @@ def test_bad_prices_and_stocks_get_line_column_value_and_why(shop, owner):
         ]
     )
     assert errors(shop, owner, content) == [
-        (2, "D (Prix TTC)", "deux euros", "ce n'est pas un prix (exemples acceptés : 2,50 — 2.50 — 2,50 €)"),
+        (
+            2,
+            "D (Prix TTC)",
+            "deux euros",
+            "ce n'est pas un prix (exemples acceptés : 2,50 — 2.50 — 2,50 €)",
+        ),
         (3, "D (Prix TTC)", "-2,00", "un prix ne peut pas être négatif"),
         (4, "D (Prix TTC)", "1,205", "un prix a au plus deux chiffres après la virgule"),
-        (4, "E (Qté)", "-3", "le stock ne peut pas être négatif (mettez 0 si l'article est épuisé)"),
+        (
+            4,
+            "E (Qté)",
+            "-3",
+            "le stock ne peut pas être négatif (mettez 0 si l'article est épuisé)",
+        ),
         (5, "D (Prix TTC)", "0", "le prix doit être supérieur à 0"),
         (5, "E (Qté)", "2,5", "le stock doit être un nombre entier"),
     ]
@@ -156,8 +185,18 @@ def test_duplicate_skus_and_barcodes_name_the_first_line(shop, owner):
         ]
     )
     assert errors(shop, owner, content) == [
-        (4, "A (Référence)", "", "référence « A1 » déjà présente ligne 2 (chaque article une seule fois)"),
-        (5, "B (EAN)", "", "code-barres déjà présent ligne 2 (chaque article une seule fois)"),
+        (
+            4,
+            "A (Référence)",
+            "A1",
+            "référence « A1 » déjà présente ligne 2 (chaque article une seule fois)",
+        ),
+        (
+            5,
+            "B (EAN)",
+            "3017620422003",
+            "code-barres déjà présent ligne 2 (chaque article une seule fois)",
+        ),
     ]
 
 
@@ -165,15 +204,29 @@ def test_mixed_delimiters_and_extra_cells_are_reported_by_line(shop, owner):
     content = b"nom;prix;stock\r\nPain;1,20;5\r\nBaguette,1.10,8\r\nTarte;12;3;au citron\r\n"
     found = errors(shop, owner, content)
     assert found == [
-        (3, "", "", "Cette ligne est séparée par des « virgule » alors que le fichier utilise des « point-virgule »."),
-        (4, "", "", "4 valeurs pour 3 colonnes : une valeur contient sans doute un « point-virgule » ; mettez-la entre guillemets."),
+        (
+            3,
+            "",
+            "",
+            "Cette ligne est séparée par des « virgule » alors que le fichier utilise "
+            "des « point-virgule ».",
+        ),
+        (
+            4,
+            "",
+            "",
+            "4 valeurs pour 3 colonnes : une valeur contient sans doute un « point-virgule » ; "
+            "mettez-la entre guillemets.",
+        ),
     ]
 
 
 def test_formulas_are_refused_unless_the_spreadsheet_computed_them(shop, owner):
     content = csv_bytes([["Désignation", "Prix TTC"], ["Pain", "=B1*1,2"]])
     assert "c'est une formule, pas une valeur" in errors(shop, owner, content)[0][3]
-    computed_never = xlsx_bytes([["Désignation", "Prix TTC", "Base"], ["Pain", None, 1]], formulas={"B2": "=C2*1.2"})
+    computed_never = xlsx_bytes(
+        [["Désignation", "Prix TTC", "Base"], ["Pain", None, 1]], formulas={"B2": "=C2*1.2"}
+    )
     (line, column, value, message) = errors(shop, owner, computed_never)[0]
     assert (line, column, value) == (2, "B (Prix TTC)", "=C2*1.2")
     assert message.startswith("formule sans valeur calculée")
@@ -182,15 +235,29 @@ def test_formulas_are_refused_unless_the_spreadsheet_computed_them(shop, owner):
 
 
 def test_csv_injection_in_a_name_is_refused(shop, owner):
-    content = csv_bytes([["Désignation", "Prix TTC"], ["=cmd|' /C calc'!A0", "1"], ["'-20% lessive", "3"]])
+    content = csv_bytes(
+        [["Désignation", "Prix TTC"], ["=cmd|' /C calc'!A0", "1"], ["'-20% lessive", "3"]]
+    )
     found = errors(shop, owner, content)
     assert found == [
-        (2, "A (Désignation)", "=cmd|' /C calc'!A0", "une formule ou une commande (« = » au début) n'est pas acceptée dans un texte")
+        (
+            2,
+            "A (Désignation)",
+            "=cmd|' /C calc'!A0",
+            "une formule ou une commande (« = » au début) n'est pas acceptée dans un texte",
+        )
     ]
 
 
 def test_barcodes_damaged_by_excel_and_wrong_keys_are_explained(shop, owner):
-    content = csv_bytes([["EAN", "Désignation", "Prix"], ["3,01762E+12", "Pâte", "4"], ["3017620422004", "Pâte", "4"], ["12345", "X", "1"]])
+    content = csv_bytes(
+        [
+            ["EAN", "Désignation", "Prix"],
+            ["3,01762E+12", "Pâte", "4"],
+            ["3017620422004", "Pâte", "4"],
+            ["12345", "X", "1"],
+        ]
+    )
     messages = [message for _line, _col, _value, message in errors(shop, owner, content)]
     assert messages[0].startswith("code-barres abîmé par le tableur (notation scientifique)")
     assert messages[1] == "la clé de contrôle (dernier chiffre) est fausse : faute de frappe ?"
@@ -198,15 +265,29 @@ def test_barcodes_damaged_by_excel_and_wrong_keys_are_explained(shop, owner):
 
 
 def test_missing_name_for_an_unknown_barcode_and_missing_price_for_a_new_article(shop, owner):
-    content = csv_bytes([["EAN", "Désignation", "Prix"], ["4006381333931", "", "2"], ["", "Pain", ""]])
+    content = csv_bytes(
+        [["EAN", "Désignation", "Prix"], ["4006381333931", "", "2"], ["", "Pain", ""]]
+    )
     assert errors(shop, owner, content) == [
-        (2, "B (Désignation)", "", "désignation manquante (le code-barres n'est pas dans le catalogue de référence)"),
+        (
+            2,
+            "B (Désignation)",
+            "",
+            "désignation manquante (le code-barres n'est pas dans le catalogue de référence)",
+        ),
         (3, "C (Prix)", "", "prix manquant : il est nécessaire pour un nouvel article"),
     ]
 
 
 def test_a_title_above_the_table_is_skipped_and_headers_are_mapped(shop, owner):
-    content = csv_bytes([["Inventaire au 12/03/2025", "", ""], ["", "", ""], ["Libellé", "Code-barres", "PV TTC", "Stock réel"], ["Pain", "", "1,20", "4"]])
+    content = csv_bytes(
+        [
+            ["Inventaire au 12/03/2025", "", ""],
+            ["", "", ""],
+            ["Libellé", "Code-barres", "PV TTC", "Stock réel"],
+            ["Pain", "", "1,20", "4"],
+        ]
+    )
     job = import_upload(shop=shop, user=owner, filename="inventaire.csv", content=content)
     assert job.header_line == 3 and job.row_count == 1
     assert job.mapping == {"name": 0, "gtin": 1, "price": 2, "stock": 3}
@@ -217,8 +298,14 @@ def test_a_title_above_the_table_is_skipped_and_headers_are_mapped(shop, owner):
     ("headers", "expected"),
     [
         (["Désignation", "Prix TTC", "EAN", "Qté"], {"name": 0, "price": 1, "gtin": 2, "stock": 3}),
-        (["libelle", "code barre", "prix de vente", "quantité", "référence"], {"name": 0, "gtin": 1, "price": 2, "stock": 3, "sku": 4}),
-        (["Product name", "Barcode", "Price", "Quantity", "SKU", "Brand"], {"name": 0, "gtin": 1, "price": 2, "stock": 3, "sku": 4, "brand": 5}),
+        (
+            ["libelle", "code barre", "prix de vente", "quantité", "référence"],
+            {"name": 0, "gtin": 1, "price": 2, "stock": 3, "sku": 4},
+        ),
+        (
+            ["Product name", "Barcode", "Price", "Quantity", "SKU", "Brand"],
+            {"name": 0, "gtin": 1, "price": 2, "stock": 3, "sku": 4, "brand": 5},
+        ),
         (["Nom", "Prix HT", "Prix TTC"], {"name": 0, "price": 2}),
         (["Article", "Prix d'achat", "Tarif"], {"name": 0, "price": 2}),
     ],
@@ -242,6 +329,9 @@ def test_html_in_names_is_kept_as_text_and_escaped_on_the_page(shop, owner, merc
 
 
 def test_ods_with_repeated_empty_rows_and_columns_reads_only_the_filled_cells(shop, owner):
-    content = ods_bytes([["Désignation", "Prix TTC", "Stock"], ["Pain  de mie", 2.5, 4]], trailing_empty_rows=1_048_000)
+    content = ods_bytes(
+        [["Désignation", "Prix TTC", "Stock"], ["Pain  de mie", 2.5, 4]],
+        trailing_empty_rows=1_048_000,
+    )
     parsed = rows(shop, owner, content)
     assert [(r.name, r.price_cents, r.stock) for r in parsed] == [("Pain de mie", 250, 4)]

@@ -25,18 +25,29 @@ def test_a_new_merchant_signs_up_and_claims_an_existing_shop(territory):
     # Sign up through the account pages, coming back to the join page
     response = client.post(
         reverse("accounts:signup") + f"?next={join}",
-        {"email": "martin@example.org", "password1": "un-mot-de-passe-long", "password2": "un-mot-de-passe-long", "next": join},
+        {
+            "email": "martin@example.org",
+            "password1": "un-mot-de-passe-long",
+            "password2": "un-mot-de-passe-long",
+            "next": join,
+        },
     )
     assert response.status_code == 302 and response["Location"] == join
     # The only territory opens at once; the shop is found by name
     response = client.get(join, follow=True)
-    response = client.get(reverse("backoffice:join_territory", args=[territory.slug]), {"q": "boucherie"})
+    response = client.get(
+        reverse("backoffice:join_territory", args=[territory.slug]), {"q": "boucherie"}
+    )
     assert "Boucherie Martin" in response.content.decode()
     claim = reverse("backoffice:join_claim", args=[territory.slug, existing.slug])
     response = client.post(claim, {"message": "Gérant, SIRET 123"})
     assert response.status_code == 302
     request = JoinRequest.objects.get()
-    assert (request.kind, request.status, request.message) == ("claim", "pending", "Gérant, SIRET 123")
+    assert (request.kind, request.status, request.message) == (
+        "claim",
+        "pending",
+        "Gérant, SIRET 123",
+    )
     # No access before approval
     assert client.get(shop_url("shop_home", existing)).status_code == 404
     assert "en attente" in client.get(reverse("backoffice:dashboard")).content.decode()
@@ -49,7 +60,9 @@ def test_admin_approval_makes_the_claimant_owner(territory, admin_client):
     existing = ShopFactory(territory=territory)
     user = UserFactory()
     Client().force_login(user)
-    request = JoinRequest.objects.create(territory=territory, shop=existing, user=user, kind="claim")
+    request = JoinRequest.objects.create(
+        territory=territory, shop=existing, user=user, kind="claim"
+    )
     response = admin_client.post(
         reverse("admin:backoffice_joinrequest_changelist"),
         {"action": "approve", "_selected_action": [request.pk]},
@@ -63,7 +76,9 @@ def test_admin_approval_makes_the_claimant_owner(territory, admin_client):
 
 def test_claiming_a_shop_that_already_has_an_owner_is_refused(shop, owner):
     client = login(UserFactory())
-    response = client.post(reverse("backoffice:join_claim", args=[shop.territory.slug, shop.slug]), {})
+    response = client.post(
+        reverse("backoffice:join_claim", args=[shop.territory.slug, shop.slug]), {}
+    )
     assert "demandez à son gérant de vous inviter" in response.content.decode()
     assert not JoinRequest.objects.exists()
 
@@ -73,7 +88,13 @@ def test_creating_a_shop_makes_it_pending_and_its_creator_owner(territory, admin
     client = login(user)
     response = client.post(
         reverse("backoffice:join_create", args=[territory.slug]),
-        {"name": "La Cave du Marché", "address": "3 place du Marché", "postcode": "75011", "city": "Paris", "phone": ""},
+        {
+            "name": "La Cave du Marché",
+            "address": "3 place du Marché",
+            "postcode": "75011",
+            "city": "Paris",
+            "phone": "",
+        },
     )
     shop = Shop.objects.get(name="La Cave du Marché")
     assert response["Location"] == shop_url("shop_home", shop)
@@ -81,7 +102,10 @@ def test_creating_a_shop_makes_it_pending_and_its_creator_owner(territory, admin
     assert (shop.lat, shop.lon) == (territory.centre_lat, territory.centre_lon)
     assert ShopMembership.objects.get(shop=shop).user == user
     # Invisible to shoppers until approved
-    assert Client().get(reverse("web:shop_detail", args=[territory.slug, shop.slug])).status_code == 404
+    assert (
+        Client().get(reverse("web:shop_detail", args=[territory.slug, shop.slug])).status_code
+        == 404
+    )
     request = JoinRequest.objects.get(shop=shop)
     admin_client.post(
         reverse("admin:backoffice_joinrequest_changelist"),
@@ -93,7 +117,9 @@ def test_creating_a_shop_makes_it_pending_and_its_creator_owner(territory, admin
 
 def test_create_form_errors_are_tied_to_their_fields(territory):
     client = login(UserFactory())
-    response = client.post(reverse("backoffice:join_create", args=[territory.slug]), {"name": "", "postcode": "7501"})
+    response = client.post(
+        reverse("backoffice:join_create", args=[territory.slug]), {"name": "", "postcode": "7501"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'aria-describedby="id_postcode-erreur"' in html and 'id="id_postcode-erreur"' in html
@@ -117,8 +143,16 @@ def test_vitrine_edits_description_contact_and_services(shop, merchant):
     shop.refresh_from_db()
     assert shop.description == "Produits du terroir <b>et</b> vrac."
     assert shop.website == "https://epicerie.example.org"
-    assert (shop.offers_click_collect, shop.offers_delivery, shop.accepts_vouchers) == (False, True, True)
-    page = Client().get(reverse("web:shop_detail", args=[shop.territory.slug, shop.slug])).content.decode()
+    assert (shop.offers_click_collect, shop.offers_delivery, shop.accepts_vouchers) == (
+        False,
+        True,
+        True,
+    )
+    page = (
+        Client()
+        .get(reverse("web:shop_detail", args=[shop.territory.slug, shop.slug]))
+        .content.decode()
+    )
     assert "Produits du terroir &lt;b&gt;et&lt;/b&gt; vrac." in page
 
 
@@ -139,7 +173,15 @@ def test_week_rows_become_grouped_osm_syntax_and_back():
 
 def test_hours_editor_saves_rows_as_osm_and_reads_them_back(shop, merchant):
     url = shop_url("opening_hours", shop)
-    data = {"mode": "week", "Mo_1": "9h", "Mo_2": "12h30", "Mo_3": "14:00", "Mo_4": "19:00", "Sa_1": "0900", "Sa_2": "13"}
+    data = {
+        "mode": "week",
+        "Mo_1": "9h",
+        "Mo_2": "12h30",
+        "Mo_3": "14:00",
+        "Mo_4": "19:00",
+        "Sa_1": "0900",
+        "Sa_2": "13",
+    }
     assert merchant.post(url, data).status_code == 302
     shop.refresh_from_db()
     assert shop.opening_hours == "Mo 09:00-12:30,14:00-19:00; Sa 09:00-13:00"
@@ -149,7 +191,10 @@ def test_hours_editor_saves_rows_as_osm_and_reads_them_back(shop, merchant):
 
 
 def test_hours_editor_names_the_bad_day_and_writes_nothing(shop, merchant):
-    response = merchant.post(shop_url("opening_hours", shop), {"mode": "week", "Tu_1": "18:00", "Tu_2": "09:00", "We_1": "10:00"})
+    response = merchant.post(
+        shop_url("opening_hours", shop),
+        {"mode": "week", "Tu_1": "18:00", "Tu_2": "09:00", "We_1": "10:00"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Mardi : Plage 1 : la fermeture (09:00) doit suivre l&#x27;ouverture (18:00)." in html
@@ -161,7 +206,12 @@ def test_hours_editor_names_the_bad_day_and_writes_nothing(shop, merchant):
 
 def test_expert_field_accepts_valid_osm_and_refuses_the_rest(shop, merchant):
     url = shop_url("opening_hours", shop)
-    assert merchant.post(url, {"mode": "raw", "opening_hours": "Mo-Fr 08:00-20:00; PH off"}).status_code == 302
+    assert (
+        merchant.post(
+            url, {"mode": "raw", "opening_hours": "Mo-Fr 08:00-20:00; PH off"}
+        ).status_code
+        == 302
+    )
     shop.refresh_from_db()
     assert shop.opening_hours == "Mo-Fr 08:00-20:00; PH off"
     # The rows cannot say "PH off": the page says so and opens the expert field
@@ -176,14 +226,19 @@ def test_exceptional_closures_are_added_shown_and_removed(shop, merchant):
     start = dt.date.today() + dt.timedelta(days=10)
     response = merchant.post(
         shop_url("closure_add", shop),
-        {"start_date": start.isoformat(), "end_date": (start + dt.timedelta(days=6)).isoformat(), "reason": "Congés"},
+        {
+            "start_date": start.isoformat(),
+            "end_date": (start + dt.timedelta(days=6)).isoformat(),
+            "reason": "Congés",
+        },
     )
     assert response.status_code == 302
     closure = shop.closures.get()
     assert closure.reason == "Congés"
     assert "Congés" in merchant.get(shop_url("opening_hours", shop)).content.decode()
     response = merchant.post(
-        shop_url("closure_add", shop), {"start_date": start.isoformat(), "end_date": (start - dt.timedelta(days=1)).isoformat()}
+        shop_url("closure_add", shop),
+        {"start_date": start.isoformat(), "end_date": (start - dt.timedelta(days=1)).isoformat()},
     )
     assert response.status_code == 400 and shop.closures.count() == 1
     merchant.post(shop_url("closure_delete", shop, closure_id=closure.pk))

@@ -12,7 +12,7 @@ from cabas.backoffice import urls as backoffice_urls
 from cabas.backoffice.imports.services import import_upload
 from cabas.backoffice.models import TeamInvitation
 from cabas.catalog.models import Offer
-from cabas.factories import OfferFactory, ShopClosureFactory, TerritoryFactory, ShopFactory
+from cabas.factories import OfferFactory, ShopClosureFactory, ShopFactory, TerritoryFactory
 from cabas.shops.models import ShopMembership
 
 from .conftest import bearer, login, place_order, shop_url
@@ -64,13 +64,21 @@ def test_every_shop_page_is_covered_by_the_walk():
     # A new URL with an object id must come with its foreign object above.
     names = {name for p in shop_patterns() for name in p.pattern.regex.groupindex}
     assert names <= {
-        "offer_id", "closure_id", "job_id", "order_id", "invitation_id", "token_id", "membership_id"
+        "offer_id",
+        "closure_id",
+        "job_id",
+        "order_id",
+        "invitation_id",
+        "token_id",
+        "membership_id",
     }
     resolver = get_resolver()
     mounted = [p for p in resolver.url_patterns if isinstance(p, URLResolver)]
     assert any(
-        getattr(p, "namespace", None) == "backoffice" or any(
-            getattr(sub, "namespace", None) == "backoffice" for sub in getattr(p, "url_patterns", [])
+        getattr(p, "namespace", None) == "backoffice"
+        or any(
+            getattr(sub, "namespace", None) == "backoffice"
+            for sub in getattr(p, "url_patterns", [])
         )
         for p in mounted
     )
@@ -89,10 +97,15 @@ def test_own_shop_urls_with_another_shops_objects_answer_404(shop, owner, foreig
             assert response.status_code in (404, 405), (method, url, response.status_code)
             checked += 1
     assert checked >= 20
-    assert (Offer.objects.get(pk=foreign["offer_id"]).price_cents, other_shop.closures.count()) == before
+    assert (
+        Offer.objects.get(pk=foreign["offer_id"]).price_cents,
+        other_shop.closures.count(),
+    ) == before
 
 
-def test_another_shops_pages_answer_404_to_a_merchant_of_this_shop(shop, owner, foreign, other_shop):
+def test_another_shops_pages_answer_404_to_a_merchant_of_this_shop(
+    shop, owner, foreign, other_shop
+):
     client = login(owner)
     for pattern in shop_patterns():
         url = _url(pattern, other_shop, foreign)
@@ -112,11 +125,19 @@ def test_anonymous_visitors_are_sent_to_the_login_page(shop, foreign):
 
 def test_staff_cannot_reach_owner_pages(shop, staff, owner):
     client = login(staff)
-    owner_only = {"team_invite", "api_tokens", "api_token_delete", "invitation_revoke", "team_remove"}
+    owner_only = {
+        "team_invite",
+        "api_tokens",
+        "api_token_delete",
+        "invitation_revoke",
+        "team_remove",
+    }
     ids = {"token_id": 1, "invitation_id": 1, "membership_id": 1}
     for pattern in shop_patterns():
         if pattern.name in owner_only:
-            response = client.post(_url(pattern, shop, ids), {"email": "a@example.org", "name": "x"})
+            response = client.post(
+                _url(pattern, shop, ids), {"email": "a@example.org", "name": "x"}
+            )
             assert response.status_code == 403, pattern.name
     assert client.get(shop_url("catalogue", shop)).status_code == 200
 
@@ -159,7 +180,9 @@ def call(client, method, url, shop_slug, headers):
     )
 
 
-def test_merchant_api_with_another_shops_objects_answers_404(client, shop, shop_token, foreign, other_shop):
+def test_merchant_api_with_another_shops_objects_answers_404(
+    client, shop, shop_token, foreign, other_shop
+):
     other_offer = Offer.objects.get(pk=foreign["offer_id"])
     headers = bearer(shop_token)
     assert client.get(f"/api/v1/merchant/offers/{other_offer.sku}", **headers).status_code == 404

@@ -33,7 +33,8 @@ PAGE_SIZE = 50
 
 def _catalogue_url(member: MemberShop) -> str:
     return reverse(
-        "backoffice:catalogue", kwargs={"territory": member.shop.territory.slug, "shop": member.shop.slug}
+        "backoffice:catalogue",
+        kwargs={"territory": member.shop.territory.slug, "shop": member.shop.slug},
     )
 
 
@@ -52,7 +53,9 @@ def catalogue(request: HttpRequest, member: MemberShop) -> HttpResponse:
     filters = OfferFilters()
     if form.is_valid():
         filters = OfferFilters(
-            q=form.cleaned_data["q"], status=form.cleaned_data["status"], stock=form.cleaned_data["stock"]
+            q=form.cleaned_data["q"],
+            status=form.cleaned_data["status"],
+            stock=form.cleaned_data["stock"],
         )
     page = Paginator(selectors.shop_offers(member.shop, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -63,7 +66,12 @@ def catalogue(request: HttpRequest, member: MemberShop) -> HttpResponse:
         request,
         member,
         template,
-        {"filter_form": form, "page": page, "rows": rows, "counts": selectors.shop_offer_counts(member.shop)},
+        {
+            "filter_form": form,
+            "page": page,
+            "rows": rows,
+            "counts": selectors.shop_offer_counts(member.shop),
+        },
         section="catalogue",
     )
 
@@ -129,7 +137,9 @@ def offer_new(request: HttpRequest, member: MemberShop) -> HttpResponse:
             reference = product_reference(shop.territory_id, gtin)
             initial = {"gtin": gtin}
             if reference is not None:
-                initial.update(name=reference.name, brand=reference.brand, quantity=reference.quantity)
+                initial.update(
+                    name=reference.name, brand=reference.brand, quantity=reference.quantity
+                )
     form = OfferCreateForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,7 +163,10 @@ def offer_new(request: HttpRequest, member: MemberShop) -> HttpResponse:
             messages.success(request, f"« {offer.product.name} » est en vente.")
             if "another" in request.POST:
                 return redirect(
-                    reverse("backoffice:offer_new", kwargs={"territory": shop.territory.slug, "shop": shop.slug})
+                    reverse(
+                        "backoffice:offer_new",
+                        kwargs={"territory": shop.territory.slug, "shop": shop.slug},
+                    )
                 )
             return redirect(_catalogue_url(member))
     return render_shop(
@@ -179,7 +192,9 @@ def offer_photo(request: HttpRequest, member: MemberShop, offer_id: int) -> Http
             services.offer_check_photo_allowed(shop=member.shop, offer=offer)
             photo_check_size(upload.size)
             data = photo_process(upload.read())
-            url = photo_store(territory_id=member.shop.territory_id, shop_id=member.shop.pk, data=data)
+            url = photo_store(
+                territory_id=member.shop.territory_id, shop_id=member.shop.pk, data=data
+            )
             services.offer_set_image(
                 shop=member.shop, offer=offer, image_url=request.build_absolute_uri(url)
             )
@@ -205,7 +220,9 @@ def offer_photo(request: HttpRequest, member: MemberShop, offer_id: int) -> Http
 
 @merchant_view()
 def catalogue_export(request: HttpRequest, member: MemberShop) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(catalogue_csv(member.shop), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        catalogue_csv(member.shop), content_type="text/csv; charset=utf-8"
+    )
     filename = f"catalogue-{slugify(member.shop.slug)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -33,7 +33,9 @@ def _job_redirect(member: MemberShop, job: ImportJob, name: str = "import_job") 
     )
 
 
-def _upload_page(request: HttpRequest, member: MemberShop, form: ImportUploadForm, status: int = 200):
+def _upload_page(
+    request: HttpRequest, member: MemberShop, form: ImportUploadForm, status: int = 200
+):
     return render_shop(
         request,
         member,
@@ -67,7 +69,9 @@ def import_upload(request: HttpRequest, member: MemberShop) -> HttpResponse:
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
 def _import_upload_checked(request: HttpRequest, member: MemberShop) -> HttpResponse:
-    form = ImportUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -100,11 +104,15 @@ def import_job(request: HttpRequest, member: MemberShop, job_id: int) -> HttpRes
         return _job_redirect(member, job, "import_progress")
     initial = {f"map_{key}": str(index) for key, index in job.mapping.items()}
     initial["deactivate_missing"] = job.deactivate_missing
-    form = ImportMappingForm(request.POST if request.method == "POST" else None, headers=job.headers, initial=initial)
+    form = ImportMappingForm(
+        request.POST if request.method == "POST" else None, headers=job.headers, initial=initial
+    )
     if request.method == "POST":
         if form.is_valid():
             imports.import_configure(
-                job=job, mapping=form.mapping(), deactivate_missing=form.cleaned_data["deactivate_missing"]
+                job=job,
+                mapping=form.mapping(),
+                deactivate_missing=form.cleaned_data["deactivate_missing"],
             )
             return _job_redirect(member, job)
         validation = None
@@ -129,7 +137,9 @@ def import_job(request: HttpRequest, member: MemberShop, job_id: int) -> HttpRes
             "errors": validation.errors[:SHOWN_ERRORS] if validation else [],
             "preview": preview,
             "columns": [(column_letter(i), header) for i, header in enumerate(job.headers)],
-            "new_count": sum(1 for row in validation.rows if row.existing is None) if validation else 0,
+            "new_count": sum(1 for row in validation.rows if row.existing is None)
+            if validation
+            else 0,
             "update_count": sum(1 for row in validation.rows if row.existing is not None)
             if validation
             else 0,
@@ -154,5 +164,9 @@ def import_start(request: HttpRequest, member: MemberShop, job_id: int) -> HttpR
 @merchant_view()
 def import_progress(request: HttpRequest, member: MemberShop, job_id: int) -> HttpResponse:
     job = _job(member, job_id)
-    template = "backoffice/_import_progress.html" if is_htmx(request) else "backoffice/import_progress.html"
+    template = (
+        "backoffice/_import_progress.html"
+        if is_htmx(request)
+        else "backoffice/import_progress.html"
+    )
     return render_shop(request, member, template, {"job": job}, section="import")

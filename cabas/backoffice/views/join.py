@@ -90,7 +90,9 @@ def join_claim(request: HttpRequest, territory: str, shop: str) -> HttpResponse:
                 "aurez accès à son espace dès qu'elle sera validée.",
             )
             return redirect("backoffice:dashboard")
-    return render(request, "backoffice/join_claim.html", {"place": place, "target": target, "form": form})
+    return render(
+        request, "backoffice/join_claim.html", {"place": place, "target": target, "form": form}
+    )
 
 
 @never_cache
@@ -149,4 +151,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "backoffice/invitation.html",
         {"action": reverse("backoffice:invitation_accept", args=[token])},
     )
-

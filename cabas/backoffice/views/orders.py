@@ -55,7 +55,9 @@ def _board_context(member: MemberShop) -> dict:
 
 
 def _board_redirect(member: MemberShop) -> HttpResponse:
-    return redirect("backoffice:orders", territory=member.shop.territory.slug, shop=member.shop.slug)
+    return redirect(
+        "backoffice:orders", territory=member.shop.territory.slug, shop=member.shop.slug
+    )
 
 
 @merchant_view()
@@ -95,9 +97,7 @@ def order_move(request: HttpRequest, member: MemberShop, order_id: int) -> HttpR
     except TransitionError as error:
         messages.error(request, f"Commande {order.pk} : {error.message}")
     else:
-        messages.success(
-            request, f"Commande {order.pk} : {OrderStatus(to_status).label}."
-        )
+        messages.success(request, f"Commande {order.pk} : {OrderStatus(to_status).label}.")
     if is_htmx(request):
         context = {**_board_context(member), "htmx": True}
         return render_shop(request, member, "backoffice/_board.html", context)

@@ -17,7 +17,9 @@ from .common import render_shop
 
 
 def _shop_redirect(member: MemberShop, name: str) -> HttpResponse:
-    return redirect(f"backoffice:{name}", territory=member.shop.territory.slug, shop=member.shop.slug)
+    return redirect(
+        f"backoffice:{name}", territory=member.shop.territory.slug, shop=member.shop.slug
+    )
 
 
 @merchant_view()
@@ -52,7 +54,9 @@ def vitrine(request: HttpRequest, member: MemberShop) -> HttpResponse:
         services.shop_update_vitrine(shop=shop, values=form.cleaned_data)
         messages.success(request, "Vitrine enregistrée.")
         return _shop_redirect(member, "vitrine")
-    return render_shop(request, member, "backoffice/vitrine.html", {"form": form}, section="vitrine")
+    return render_shop(
+        request, member, "backoffice/vitrine.html", {"form": form}, section="vitrine"
+    )
 
 
 def _week_initial(expression: str) -> dict[str, str] | None:
@@ -75,7 +79,9 @@ def opening_hours(request: HttpRequest, member: MemberShop) -> HttpResponse:
     initial = _week_initial(shop.opening_hours)
     posted = request.method == "POST"
     mode = request.POST.get("mode", "week")
-    week_form = HoursForm(request.POST if posted and mode == "week" else None, initial=initial or {})
+    week_form = HoursForm(
+        request.POST if posted and mode == "week" else None, initial=initial or {}
+    )
     raw_form = RawHoursForm(
         request.POST if posted and mode == "raw" else None,
         initial={"opening_hours": shop.opening_hours},
@@ -93,7 +99,9 @@ def opening_hours(request: HttpRequest, member: MemberShop) -> HttpResponse:
             except JoinError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, f"Horaires enregistrés : {expression or 'non renseignés'}.")
+                messages.success(
+                    request, f"Horaires enregistrés : {expression or 'non renseignés'}."
+                )
                 return _shop_redirect(member, "opening_hours")
     return render_shop(
         request,

@@ -124,4 +124,6 @@ def api_token_delete(request: HttpRequest, member: MemberShop, token_id: int) ->
     if not api_token_revoke(token_id=token_id, shop=member.shop):
         raise Http404("unknown token")
     messages.success(request, "Jeton révoqué : il ne fonctionne plus.")
-    return redirect("backoffice:api_tokens", territory=member.shop.territory.slug, shop=member.shop.slug)
+    return redirect(
+        "backoffice:api_tokens", territory=member.shop.territory.slug, shop=member.shop.slug
+    )

@@ -106,6 +106,7 @@ def test_a_changed_file_updates_shops_in_place_and_suspends_the_removed_ones(db,
     assert shops.count() == 120
     assert shops.get(source_ref=renamed_ref).name == "Nouveau nom"
     assert shops.get(source_ref=removed_ref).status == ShopStatus.SUSPENDED
+    assert not shops.get(source_ref=removed_ref).offers.exists()
     assert shops.filter(status=ShopStatus.APPROVED).count() == 119
     assert "paris : 120 commerces (0 créés, 1 mis à jour" in output
     sold = Product.objects.filter(

@@ -12,6 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _SAFE_TERM = re.compile(r"^[a-z0-9]{1,40}$")
 
@@ -32,8 +33,7 @@ class Term:
 Group = tuple[Term, ...]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     product_id: int
     score: float  # higher is better; comparable only within one answer
     offer_count: int

@@ -61,7 +61,7 @@ class PostgresEngine(SearchEngine):
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [Match(int(r[0]), float(r[1]), int(r[2]), r[3]) for r in cursor.fetchall()]
+            return [Match._make(row) for row in cursor.fetchall()]
 
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:

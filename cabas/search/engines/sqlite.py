@@ -1,8 +1,8 @@
 """SQLite engine: an FTS5 table over the documents, ranked with bm25.
 
 ``search_fts`` is an external-content FTS5 table on ``search_searchdocument``, kept in
-step by triggers (migration 0002). The territory is an indexed column, so the MATCH
-itself is scoped to one territory.
+step by triggers (migrations 0002 and 0004). The MATCH reads only the documents holding
+the words typed; the join to the documents table keeps those of the territory.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ def _group_expression(group: Group) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def match_expression(territory_id: int, groups: Sequence[Group], require_all: bool) -> str:
+def match_expression(groups: Sequence[Group], require_all: bool) -> str:
     joiner = " AND " if require_all else " OR "
     text = joiner.join(_group_expression(group) for group in groups)
-    return f'territory_id : "{int(territory_id)}" AND {_TEXT_COLUMNS} : ({text})'
+    return f"{_TEXT_COLUMNS} : ({text})"
 
 
 class SqliteEngine(SearchEngine):
@@ -45,7 +45,7 @@ class SqliteEngine(SearchEngine):
     ) -> list[Match]:
         if not groups:
             return []
-        params: list[Any] = [match_expression(territory_id, groups, require_all)]
+        params: list[Any] = [match_expression(groups, require_all), territory_id]
         category_filter = ""
         if category_ids is not None:
             if not category_ids:
@@ -58,12 +58,12 @@ class SqliteEngine(SearchEngine):
             f"SELECT d.product_id, -bm25(search_fts, {_WEIGHTS}) AS score, d.offer_count, "  # noqa: S608
             "d.category_id "
             "FROM search_fts JOIN search_searchdocument d ON d.product_id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s {category_filter} "
+            f"WHERE search_fts MATCH %s AND d.territory_id = %s {category_filter} "
             "ORDER BY score DESC, d.product_id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [Match(int(r[0]), float(r[1]), int(r[2]), r[3]) for r in cursor.fetchall()]
+            return [Match._make(row) for row in cursor.fetchall()]
 
     def index_size_bytes(self) -> int:
         with connection.cursor() as cursor:

@@ -35,7 +35,7 @@ def fresh_counters():
     failures_left["n"] = 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_task_of_a_rolled_back_transaction_never_exists():
     with pytest.raises(RuntimeError), transaction.atomic():
         task_enqueue(name="tests.record", kwargs={"label": "lost"})

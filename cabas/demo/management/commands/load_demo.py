@@ -61,7 +61,8 @@ class Command(BaseCommand):
             f"{slug} : {total_shops} commerces ({shops['created']} créés, "
             f"{shops['updated']} mis à jour, {shops['withdrawn']} suspendus, "
             f"{counts['skipped_rows']} lignes ignorées), "
-            f"{total_products} produits ({products['created']} créés), "
+            f"{total_products} produits ({products['created']} créés, "
+            f"{products['withdrawn']} supprimés), "
             f"{total_offers} offres ({offers['created']} créées, {offers['updated']} mises à "
             f"jour, {offers['withdrawn']} retirées) en {report.seconds:.1f} s."
         )
