@@ -1,6 +1,7 @@
 """Cabas settings: one module, every knob read from the environment."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -122,7 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+    # The test database is a file, not memory: race tests open it from several threads.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_NAME")
+        or os.path.join(tempfile.gettempdir(), f"cabas-test-{os.getpid()}.sqlite3")
+    }
 else:
     # One test database per test process: concurrent runs on a shared server never collide.
     DATABASES["default"]["TEST"] = {

@@ -15,6 +15,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("compte/", include("cabas.accounts.urls")),
     path("espace-commercant/", include("cabas.backoffice.urls")),
+    path("panier/", include("cabas.cart.urls")),
+    path("commandes/", include("cabas.orders.urls")),
     path("", include("cabas.console.urls")),
     path("", include("cabas.pages.urls")),
     path("", include("cabas.reports.urls")),

@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from cabas.cart.services import cart_merge_at_login
+
 from . import services
 from .forms import LoginForm, SignupForm
 
@@ -46,6 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("password1", error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            cart_merge_at_login(session=request.session, user=user)
             return redirect(_next_url(request))
     return render(
         request,
@@ -58,6 +61,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The basket filled before logging in follows the shopper into the account.
+        cart_merge_at_login(session=self.request.session, user=form.get_user())
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -142,3 +142,7 @@ api.add_router("", search_router)
 from cabas.backoffice.api import router as merchant_router  # noqa: E402
 
 api.add_router("/merchant", merchant_router)
+
+from cabas.console.api import router as operator_router  # noqa: E402
+
+api.add_router("/operator", operator_router)

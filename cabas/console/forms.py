@@ -197,7 +197,9 @@ class PointForm(forms.Form):
         help_text=_("Par exemple « Mo-Fr 10:00-19:00; Sa 09:00-13:00 »."),
     )
     slot_minutes = forms.IntegerField(label=_("Durée d'un créneau (minutes)"))
-    lead_minutes = forms.IntegerField(label=_("Délai d'acheminement depuis les commerces (minutes)"))
+    lead_minutes = forms.IntegerField(
+        label=_("Délai d'acheminement depuis les commerces (minutes)")
+    )
     capacity_per_slot = forms.IntegerField(label=_("Commandes par créneau"))
     horizon_days = forms.IntegerField(label=_("Créneaux proposés sur (jours)"))
     is_active = forms.BooleanField(label=_("Ouvert aux commandes"), required=False, initial=True)
@@ -208,7 +210,9 @@ class CourierZoneForm(forms.Form):
     postcodes = forms.CharField(
         label=_("Codes postaux"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Séparés par des espaces ou des virgules ; un code n'appartient qu'à une zone."),
+        help_text=_(
+            "Séparés par des espaces ou des virgules ; un code n'appartient qu'à une zone."
+        ),
     )
     fee = EurosField(label=_("Frais de livraison (€)"), required=False)
     minimum = EurosField(label=_("Commande minimum (€)"), required=False)

@@ -181,7 +181,9 @@ def collection_point_shops(point: CollectionPoint) -> list[Shop]:
     )
 
 
-def approved_shops_matching(territory: Territory, q: str, *, exclude: list[int], limit: int = 30) -> list[Shop]:
+def approved_shops_matching(
+    territory: Territory, q: str, *, exclude: list[int], limit: int = 30
+) -> list[Shop]:
     term = clean_search_text(q)
     if not term:
         return []

@@ -132,9 +132,7 @@ def application_decide(
         else:
             join_reject(request_id=request.pk, decided_by=actor)
             if request.kind == JoinRequest.Kind.CREATE and shop.status == ShopStatus.PENDING:
-                Shop.objects.filter(pk=shop.pk, territory=territory).update(
-                    status=ShopStatus.DRAFT
-                )
+                Shop.objects.filter(pk=shop.pk, territory=territory).update(status=ShopStatus.DRAFT)
         request.refresh_from_db()
         audit_record(
             actor=actor,
@@ -321,7 +319,9 @@ def collection_point_save(
     }
     with transaction.atomic():
         if point_id is None:
-            point = CollectionPoint(territory=territory, slug=_point_slug(territory, clean.name, None))
+            point = CollectionPoint(
+                territory=territory, slug=_point_slug(territory, clean.name, None)
+            )
             action = actions.POINT_CREATE
         else:
             found = (

@@ -40,7 +40,10 @@ def current_announcements(
     rows = Announcement.objects.filter(territory=territory, starts_at__lte=moment).filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=moment)
     )
-    return sorted(rows, key=lambda a: (a.level != Announcement.Level.IMPORTANT, -a.starts_at.timestamp(), -a.pk))
+    return sorted(
+        rows,
+        key=lambda a: (a.level != Announcement.Level.IMPORTANT, -a.starts_at.timestamp(), -a.pk),
+    )
 
 
 def territory_announcements(territory: Territory) -> QuerySet[Announcement]:

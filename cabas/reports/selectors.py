@@ -83,7 +83,9 @@ class Period:
         return weeks
 
 
-def default_period(territory: Territory, *, weeks: int = 12, now: dt.datetime | None = None) -> Period:
+def default_period(
+    territory: Territory, *, weeks: int = 12, now: dt.datetime | None = None
+) -> Period:
     """The last ``weeks`` whole weeks up to today, Monday to today."""
     today = timezone.localtime(now or timezone.now(), ZoneInfo(territory.timezone)).date()
     monday = today - dt.timedelta(days=today.weekday())
@@ -122,9 +124,7 @@ def _figures(row: dict) -> Figures:
 def counted_orders(territory: Territory, period: Period | None = None) -> QuerySet[Order]:
     orders = Order.objects.filter(territory=territory, status__in=COUNTED_STATUSES)
     if period is not None:
-        orders = orders.filter(
-            created_at__gte=period.starts_at, created_at__lt=period.ends_before
-        )
+        orders = orders.filter(created_at__gte=period.starts_at, created_at__lt=period.ends_before)
     return orders
 
 
@@ -281,9 +281,7 @@ def report_shop_counts(territory: Territory, period: Period | None = None) -> Sh
         .values_list("status", "n")
     )
     with_catalogue = (
-        Offer.objects.filter(
-            territory=territory, is_active=True, shop__status=ShopStatus.APPROVED
-        )
+        Offer.objects.filter(territory=territory, is_active=True, shop__status=ShopStatus.APPROVED)
         .values("shop_id")
         .distinct()
         .count()
@@ -336,9 +334,7 @@ def report_by_month(territory: Territory, period: Period) -> list[MonthRow]:
         .order_by("month")
     }
     methods: dict[dt.date, dict[str, int]] = {}
-    for row in (
-        base.values("month", "fulfilment_method").annotate(n=Count("id")).order_by("month")
-    ):
+    for row in base.values("month", "fulfilment_method").annotate(n=Count("id")).order_by("month"):
         month = timezone.localtime(row["month"], zone).date()
         methods.setdefault(month, {})[row["fulfilment_method"]] = row["n"]
     result = []
@@ -380,4 +376,3 @@ def sum_figures(rows: Iterable[Figures]) -> Figures:
             commission_cents=total.commission_cents + row.commission_cents,
         )
     return total
-

@@ -78,17 +78,20 @@ class _Sql:
         return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def _where(scope: OfferScope, sql: _Sql, product_id: int | None = None) -> tuple[str, list[Any]]:
-    """The offers of the scope; of one of its products only with ``product_id`` (a bucket
-    then tells the rest: its ``named`` signal says whether the shop is a named one)."""
+def _where(
+    scope: OfferScope, sql: _Sql, product_ids: Sequence[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The offers of the scope; with ``product_ids``, a superset limited to those products
+    (the caller keeps the offers of its buckets: their ``named`` signal tells the rest)."""
     # Tenancy: every product and shop id below comes from this territory's documents and
     # shop snapshot, so no offer of another territory can match; a territory_id test here
     # would only make SQLite read each row instead of the covering index (migration 0003).
     parts = ["o.is_active"]
     params: list[Any] = []
-    if product_id is not None:
-        parts.append("o.product_id = %s")
-        params.append(product_id)
+    if product_ids is not None:
+        clause, values = sql.in_list("o.product_id", product_ids)
+        parts.append(clause)
+        params += values
         if not scope.products and scope.named_shops is not None:
             clause, values = sql.in_list("o.shop_id", scope.named_shops)
             parts.append(clause)
@@ -188,34 +191,12 @@ def _rows(query: str, params: list[Any]) -> list[OfferRow]:
         return [OfferRow._make(row) for row in cursor.fetchall()]
 
 
-def offers_in_buckets(
-    scope: OfferScope, slices: Sequence[tuple[Bucket, int, int]]
-) -> list[OfferRow]:
-    """The offers of each (bucket, skip, take), cheapest first within a bucket."""
-    if not slices:
+def offers_of_products(scope: OfferScope, product_ids: Sequence[int]) -> list[OfferRow]:
+    """The offers of these products within the scope's filters (a page of buckets)."""
+    if not product_ids:
         return []
-    sql = _Sql()
-    signals = _signals(scope, sql)
-    selects: list[str] = []
-    params: list[Any] = []
-    for position, (bucket, skip, take) in enumerate(slices):
-        where, where_params = _where(scope, sql, bucket.product_id)
-        matches = " AND ".join(f"{expr} = %s" for expr, _params in signals)
-        selects.append(
-            f"SELECT * FROM (SELECT {_COLUMNS}, {position} AS position "  # noqa: S608
-            f"FROM {OFFER_TABLE} o WHERE {where} AND {matches} "
-            f"ORDER BY o.price_cents, o.id LIMIT %s OFFSET %s) b{position}"
-        )
-        params += where_params
-        values = (bucket.named, bucket.stock_level, bucket.is_open, bucket.near_tier)
-        for (_expr, signal_params), value in zip(signals, values, strict=True):
-            params += [*signal_params, value]
-        params += [take, skip]
-    query = " UNION ALL ".join(selects)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        fetched = sorted(cursor.fetchall(), key=lambda row: (row[-1], row[3], row[0]))
-    return [OfferRow._make(row[:-1]) for row in fetched]
+    where, params = _where(scope, _Sql(), product_ids)
+    return _rows(f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where}", params)  # noqa: S608
 
 
 def offers_by_price(scope: OfferScope, *, limit: int, offset: int) -> list[OfferRow]:

@@ -17,7 +17,7 @@ from .offers import (
     OfferScope,
     offers_at_shops,
     offers_by_price,
-    offers_in_buckets,
+    offers_of_products,
     product_rows,
 )
 from .results import CategoryFacet, OfferHit, ProductHit, ProductRef, Sort
@@ -91,8 +91,9 @@ class Scorer:
             + NEAR_BONUS[bucket.near_tier]
         )
 
-    def offer(self, row: OfferRow) -> float:
-        """The score of one offer, from the same signals as its bucket (offers._signals)."""
+    def signals(self, row: OfferRow) -> tuple[int, int, int, int, int]:
+        """The bucket of one offer: (product, named, stock level, open, near tier), as
+        offers._signals computes them in SQL."""
         scope = self.scope
         if scope.named_shops is None:
             is_named = 0
@@ -109,9 +110,10 @@ class Scorer:
                 (len(NEAR_TIERS_KM) - t for t, limit in enumerate(NEAR_TIERS_KM) if km <= limit),
                 0,
             )
-        return self.bucket(
-            Bucket(row.product_id, is_named, stock_level, is_open, near, 1, row.price_cents)
-        )
+        return row.product_id, is_named, stock_level, is_open, near
+
+    def offer(self, row: OfferRow) -> float:
+        return self.bucket(Bucket(*self.signals(row), 1, row.price_cents))
 
 
 def page_rows(
@@ -135,8 +137,22 @@ def page_rows(
             position = end
             if position >= offset + limit:
                 break
-        rows = offers_in_buckets(scope, slices)
+        rows = _bucket_rows(scorer, slices)
     return [(row, scorer.offer(row)) for row in rows]
+
+
+def _bucket_rows(scorer: Scorer, slices: list[tuple[Bucket, int, int]]) -> list[OfferRow]:
+    """The offers of each (bucket, skip, take), cheapest first within a bucket: one query
+    for the offers of the page's products, sorted into their buckets here."""
+    products = sorted({bucket.product_id for bucket, _skip, _take in slices})
+    by_bucket: dict[tuple[int, int, int, int, int], list[OfferRow]] = defaultdict(list)
+    for row in offers_of_products(scorer.scope, products):
+        by_bucket[scorer.signals(row)].append(row)
+    rows: list[OfferRow] = []
+    for bucket, skip, take in slices:
+        members = sorted(by_bucket[bucket[:5]], key=lambda r: (r.price_cents, r.offer_id))
+        rows.extend(members[skip : skip + take])
+    return rows
 
 
 def nearest_rows(scope: OfferScope, distances: dict[int, float], needed: int) -> list[OfferRow]:

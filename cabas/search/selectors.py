@@ -66,11 +66,15 @@ __all__ = [
     "search_offers",
 ]
 
-# Products read from the text index: all of them (up to a bound) when a few shops are
-# searched, since any may be theirs; else enough for the window.
+# Products read from the text index: when a few shops are searched, as many as their
+# offers can be probed for cheaply (any product may be theirs); else enough for the window.
 MAX_MATCHED_PRODUCTS = 1000
 MAX_WINDOW_PRODUCTS = 300
-WINDOW_OFFERS = 2000
+SHOP_PRODUCT_PROBES = 6000
+# Offers counted and ranked per search: about WINDOW_OFFERS once filters are applied, and
+# never more than MAX_SCANNED_OFFERS read to get there.
+WINDOW_OFFERS = 1500
+MAX_SCANNED_OFFERS = 6000
 MIN_WINDOW_PRODUCTS = 10
 # With this few shops allowed (one shop, a small radius), search reads their offers
 # through the shop index instead of a window of products.
@@ -176,7 +180,10 @@ def search_offers(
         return empty
     few_shops = shops.allowed is not None and len(shops.allowed) <= FEW_SHOPS
     engine = get_engine()
-    matched_limit = MAX_MATCHED_PRODUCTS if few_shops else MAX_WINDOW_PRODUCTS
+    matched_limit = MAX_WINDOW_PRODUCTS
+    if few_shops:
+        probes = SHOP_PRODUCT_PROBES // max(1, len(shops.allowed or ()))
+        matched_limit = max(MAX_WINDOW_PRODUCTS, min(MAX_MATCHED_PRODUCTS, probes))
 
     main_matches: list[Match] = []
     named_shops: list[int] | None = None
@@ -239,7 +246,8 @@ def search_offers(
             kept *= 0.7
         if filters.price_min_cents is not None or filters.price_max_cents is not None:
             kept *= 0.5
-        budget = max(WINDOW_OFFERS, 2 * (offset + limit)) / max(kept, 0.01)
+        wanted = max(WINDOW_OFFERS, 2 * (offset + limit))
+        budget = max(wanted, min(MAX_SCANNED_OFFERS, wanted / max(kept, 0.01)))
         products = window(main_matches, budget, MIN_WINDOW_PRODUCTS)
     scope = OfferScope(
         products=[m.product_id for m in products],

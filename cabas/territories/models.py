@@ -101,9 +101,7 @@ class Territory(models.Model):
     default_slot_minutes = models.PositiveSmallIntegerField(
         _("durée d'un créneau de retrait (min)"), default=30
     )
-    default_lead_minutes = models.PositiveIntegerField(
-        _("délai de préparation (min)"), default=60
-    )
+    default_lead_minutes = models.PositiveIntegerField(_("délai de préparation (min)"), default=60)
     default_capacity_per_slot = models.PositiveSmallIntegerField(
         _("commandes par créneau"), default=4
     )

@@ -113,7 +113,9 @@ def check_colour(value: str, field: str) -> str:
     if not COLOUR.match(colour):
         raise TerritoryError(
             "colour_invalid",
-            _("« %(value)s » n'est pas une couleur : utilisez le format #RRGGBB, par exemple #1d5e3a.")
+            _(
+                "« %(value)s » n'est pas une couleur : utilisez le format #RRGGBB, par exemple #1d5e3a."
+            )
             % {"value": colour[:20]},
             field,
         )
@@ -122,13 +124,9 @@ def check_colour(value: str, field: str) -> str:
 
 def check_centre(lat: float, lon: float) -> tuple[float, float]:
     if not -90 <= lat <= 90:
-        raise TerritoryError(
-            "latitude_invalid", _("La latitude va de -90 à 90."), "centre_lat"
-        )
+        raise TerritoryError("latitude_invalid", _("La latitude va de -90 à 90."), "centre_lat")
     if not -180 <= lon <= 180:
-        raise TerritoryError(
-            "longitude_invalid", _("La longitude va de -180 à 180."), "centre_lon"
-        )
+        raise TerritoryError("longitude_invalid", _("La longitude va de -180 à 180."), "centre_lon")
     return lat, lon
 
 
@@ -217,7 +215,9 @@ def check_email(value: str, field: str = "contact_email") -> str:
         validate_email(email)
     except ValidationError:
         raise TerritoryError(
-            "email_invalid", _("« %(value)s » n'est pas une adresse e-mail.") % {"value": email[:80]}, field
+            "email_invalid",
+            _("« %(value)s » n'est pas une adresse e-mail.") % {"value": email[:80]},
+            field,
         ) from None
     return email
 
@@ -479,7 +479,9 @@ def logo_process(data: bytes) -> bytes:
     if max(width, height) > MAX_LOGO_RATIO * min(width, height):
         raise TerritoryError(
             "logo_ratio",
-            _("Le logo est trop allongé (%(w)s × %(h)s pixels) : %(ratio)s fois plus large que haut au plus.")
+            _(
+                "Le logo est trop allongé (%(w)s × %(h)s pixels) : %(ratio)s fois plus large que haut au plus."
+            )
             % {"w": width, "h": height, "ratio": MAX_LOGO_RATIO},
             "logo",
         )

@@ -325,7 +325,9 @@ def test_refusing_by_api_needs_a_reason_and_puts_the_stock_back(client, offer, s
 def test_bulk_stock_starts_tracking_untracked_offers(client, shop, shop_token):
     untracked = OfferFactory(shop=shop, sku="SUR-DEMANDE", stock=None)
     other = OfferFactory(shop=shop, sku="AUSSI", stock=None)
-    response = post_stock(client, [{"sku": "SUR-DEMANDE", "quantity": 0}, {"sku": "AUSSI", "quantity": 3}], shop_token)
+    response = post_stock(
+        client, [{"sku": "SUR-DEMANDE", "quantity": 0}, {"sku": "AUSSI", "quantity": 3}], shop_token
+    )
     assert response.status_code == 200
     untracked.refresh_from_db()
     other.refresh_from_db()

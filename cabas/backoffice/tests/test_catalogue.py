@@ -202,12 +202,19 @@ def test_export_escapes_formula_cells_and_reimports(shop, merchant, offer):
 def test_an_untracked_offer_starts_counting_at_zero_without_a_movement(shop, merchant):
     honey = OfferFactory(shop=shop, stock=None)
     merchant.post(
-        shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "0", "is_active": "on"}
+        shop_url("offer_edit", shop, offer_id=honey.pk),
+        {"price": "5", "stock": "0", "is_active": "on"},
     )
     honey.refresh_from_db()
     assert honey.stock == 0 and not StockMovement.objects.exists()
-    merchant.post(shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "", "is_active": "on"})
-    merchant.post(shop_url("offer_edit", shop, offer_id=honey.pk), {"price": "5", "stock": "6", "is_active": "on"})
+    merchant.post(
+        shop_url("offer_edit", shop, offer_id=honey.pk),
+        {"price": "5", "stock": "", "is_active": "on"},
+    )
+    merchant.post(
+        shop_url("offer_edit", shop, offer_id=honey.pk),
+        {"price": "5", "stock": "6", "is_active": "on"},
+    )
     honey.refresh_from_db()
     assert honey.stock == 6
     assert list(StockMovement.objects.values_list("delta", "stock_after")) == [(6, 6)]

@@ -124,10 +124,23 @@ def test_reimport_updates_by_sku_or_barcode_and_can_retire_what_is_missing(
     # Untracked offers start counting: "" then 0 and 5 in the next file
     OfferFactory(shop=shop, sku="U-0", stock=None)
     OfferFactory(shop=shop, sku="U-5", stock=None)
-    extra = csv_bytes([["Référence", "Désignation", "Prix TTC", "Stock"], ["U-0", "", "", "0"], ["U-5", "", "", "5"]])
-    summary = import_run(job_id=import_start(job=import_upload(shop=shop, user=owner, filename="u.csv", content=extra)).pk)
+    extra = csv_bytes(
+        [
+            ["Référence", "Désignation", "Prix TTC", "Stock"],
+            ["U-0", "", "", "0"],
+            ["U-5", "", "", "5"],
+        ]
+    )
+    summary = import_run(
+        job_id=import_start(
+            job=import_upload(shop=shop, user=owner, filename="u.csv", content=extra)
+        ).pk
+    )
     assert summary is not None and summary.updated == 2
-    assert dict(Offer.objects.filter(sku__startswith="U-").values_list("sku", "stock")) == {"U-0": 0, "U-5": 5}
+    assert dict(Offer.objects.filter(sku__startswith="U-").values_list("sku", "stock")) == {
+        "U-0": 0,
+        "U-5": 5,
+    }
     assert StockMovement.objects.filter(offer__sku__startswith="U-").count() == 1
     StockMovement.objects.filter(offer__sku__startswith="U-").delete()
     # Importing the same file again changes nothing

@@ -6,32 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
-        ('territories', '0001_initial'),
+        ("catalog", "0002_initial"),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delta', models.IntegerField(verbose_name='variation')),
-                ('stock_after', models.IntegerField(blank=True, null=True, verbose_name='stock après')),
-                ('reason', models.CharField(choices=[('sale', 'vente'), ('cancel', 'annulation'), ('import', 'import'), ('sync', 'synchronisation'), ('manual', 'correction manuelle')], max_length=8, verbose_name='motif')),
-                ('reference', models.CharField(blank=True, max_length=80, verbose_name='référence')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_movements', to='catalog.offer')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delta", models.IntegerField(verbose_name="variation")),
+                (
+                    "stock_after",
+                    models.IntegerField(blank=True, null=True, verbose_name="stock après"),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("sale", "vente"),
+                            ("cancel", "annulation"),
+                            ("import", "import"),
+                            ("sync", "synchronisation"),
+                            ("manual", "correction manuelle"),
+                        ],
+                        max_length=8,
+                        verbose_name="motif",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=80, verbose_name="référence"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stock_movements",
+                        to="catalog.offer",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mouvement de stock',
-                'verbose_name_plural': 'mouvements de stock',
-                'indexes': [models.Index(fields=['offer', 'created_at'], name='catalog_sto_offer_i_3d0253_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('delta', 0), _negated=True), name='stock_movement_delta_non_zero')],
+                "verbose_name": "mouvement de stock",
+                "verbose_name_plural": "mouvements de stock",
+                "indexes": [
+                    models.Index(
+                        fields=["offer", "created_at"], name="catalog_sto_offer_i_3d0253_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("delta", 0), _negated=True),
+                        name="stock_movement_delta_non_zero",
+                    )
+                ],
             },
         ),
     ]

@@ -32,7 +32,9 @@ def audit(request: HttpRequest, territory: Territory) -> HttpResponse:
         {
             "page_obj": page,
             "action": action,
-            "actions": sorted(((code, str(label)) for code, label in LABELS.items()), key=lambda a: a[1]),
+            "actions": sorted(
+                ((code, str(label)) for code, label in LABELS.items()), key=lambda a: a[1]
+            ),
         },
         section="audit",
     )

@@ -278,7 +278,8 @@ def settings(request: HttpRequest, territory: Territory) -> HttpResponse:
 def logo(request: HttpRequest, territory: Territory) -> HttpResponse:
     if request.POST.get("remove") == "1":
         territory_services.territory_remove_logo(
-            territory=territory, actor=request.user  # type: ignore[arg-type]
+            territory=territory,
+            actor=request.user,  # type: ignore[arg-type]
         )
         messages.success(request, _("Logo retiré."))
         return redirect("console:settings", territory=territory.slug)

@@ -56,9 +56,7 @@ def _point_form_page(
     if request.method == "POST":
         form = PointForm(request.POST)
     elif point is not None:
-        form = PointForm(
-            initial={name: getattr(point, name) for name in PointForm.base_fields}
-        )
+        form = PointForm(initial={name: getattr(point, name) for name in PointForm.base_fields})
     else:
         form = PointForm(
             initial={
@@ -218,7 +216,9 @@ def _zone_page(request: HttpRequest, territory: Territory, zone_id: int | None) 
         try:
             if zone is None:
                 courier_services.courier_zone_create(
-                    territory=territory, data=data, actor=request.user  # type: ignore[arg-type]
+                    territory=territory,
+                    data=data,
+                    actor=request.user,  # type: ignore[arg-type]
                 )
             else:
                 courier_services.courier_zone_update(
@@ -262,7 +262,9 @@ def courier_zone(request: HttpRequest, territory: Territory, zone_id: int) -> Ht
 def courier_zone_delete(request: HttpRequest, territory: Territory, zone_id: int) -> HttpResponse:
     try:
         courier_services.courier_zone_delete(
-            territory=territory, zone_id=zone_id, actor=request.user  # type: ignore[arg-type]
+            territory=territory,
+            zone_id=zone_id,
+            actor=request.user,  # type: ignore[arg-type]
         )
     except CourierError:
         raise Http404("unknown zone") from None

@@ -81,7 +81,9 @@ def report(request: HttpRequest, territory: Territory) -> HttpResponse:
         "shops_chart": charts.horizontal_bars(
             chart_id="ventes-commerces",
             title=_("Les %(n)s commerces qui vendent le plus") % {"n": TOP_SHOPS_IN_CHART},
-            description=_("Ventes de la période par commerce ; tous les commerces dans le tableau."),
+            description=_(
+                "Ventes de la période par commerce ; tous les commerces dans le tableau."
+            ),
             points=[(row.name, row.figures.sales_cents) for row in shops[:TOP_SHOPS_IN_CHART]],
             format_value=lambda cents: formatting.money(cents, currency),
         ),

@@ -5,71 +5,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('fulfilment', '0001_initial'),
-        ('shops', '0001_initial'),
-        ('territories', '0002_territory_branding_and_defaults'),
+        ("fulfilment", "0001_initial"),
+        ("shops", "0001_initial"),
+        ("territories", "0002_territory_branding_and_defaults"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourierShop',
+            name="CourierShop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('shop', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='courier', to='shops.shop')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "shop",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courier",
+                        to="shops.shop",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commerce livré par le coursier',
-                'verbose_name_plural': 'commerces livrés par le coursier',
+                "verbose_name": "commerce livré par le coursier",
+                "verbose_name_plural": "commerces livrés par le coursier",
             },
         ),
         migrations.CreateModel(
-            name='CourierZone',
+            name="CourierZone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='nom')),
-                ('postcodes', models.CharField(help_text='Séparés par des espaces.', max_length=500, verbose_name='codes postaux')),
-                ('fee_cents', models.PositiveIntegerField(default=0, verbose_name='frais de livraison (centimes)')),
-                ('minimum_order_cents', models.PositiveIntegerField(default=0, verbose_name='commande minimum (centimes)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courier_zones', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="nom")),
+                (
+                    "postcodes",
+                    models.CharField(
+                        help_text="Séparés par des espaces.",
+                        max_length=500,
+                        verbose_name="codes postaux",
+                    ),
+                ),
+                (
+                    "fee_cents",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="frais de livraison (centimes)"
+                    ),
+                ),
+                (
+                    "minimum_order_cents",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="commande minimum (centimes)"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courier_zones",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'zone du coursier',
-                'verbose_name_plural': 'zones du coursier',
-                'ordering': ['name'],
+                "verbose_name": "zone du coursier",
+                "verbose_name_plural": "zones du coursier",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CourierZoneLink',
+            name="CourierZoneLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivery_zone', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='courier_link', to='fulfilment.deliveryzone')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='shops.shop')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='courier.courierzone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delivery_zone",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courier_link",
+                        to="fulfilment.deliveryzone",
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="shops.shop",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="courier.courierzone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'zone du coursier appliquée à un commerce',
-                'verbose_name_plural': 'zones du coursier appliquées aux commerces',
+                "verbose_name": "zone du coursier appliquée à un commerce",
+                "verbose_name_plural": "zones du coursier appliquées aux commerces",
             },
         ),
         migrations.AddConstraint(
-            model_name='courierzone',
-            constraint=models.UniqueConstraint(fields=('territory', 'name'), name='courier_zone_name_once'),
+            model_name="courierzone",
+            constraint=models.UniqueConstraint(
+                fields=("territory", "name"), name="courier_zone_name_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courierzone',
-            constraint=models.CheckConstraint(condition=models.Q(('postcodes', ''), _negated=True), name='courier_zone_has_postcodes'),
+            model_name="courierzone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("postcodes", ""), _negated=True),
+                name="courier_zone_has_postcodes",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courierzonelink',
-            constraint=models.UniqueConstraint(fields=('zone', 'shop'), name='courier_zone_link_once'),
+            model_name="courierzonelink",
+            constraint=models.UniqueConstraint(
+                fields=("zone", "shop"), name="courier_zone_link_once"
+            ),
         ),
     ]

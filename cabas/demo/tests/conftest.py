@@ -6,9 +6,9 @@ from django.conf import settings
 
 FILES = {
     # file: rows kept (the header always is), so tests load in a blink
-    "shops_paris_commercants_2020.csv": 120,
+    "shops_paris_commercants_2020.csv": 80,
     "shops_grenoble_osm_sample.csv": None,
-    "products_off_fr_5000.csv": 400,
+    "products_off_fr_5000.csv": 250,
     "fr_postal_codes_laposte.csv": None,
 }
 

@@ -27,10 +27,10 @@ def load(data_dir, *args):
 def test_small_copy_loads_both_territories_and_offers_every_product(db, small_data_dir):
     load(small_data_dir)
 
-    assert Shop.objects.filter(territory__slug="paris").count() == 120
+    assert Shop.objects.filter(territory__slug="paris").count() == 80
     assert Shop.objects.filter(territory__slug="grenoble").count() == 36
     products = Product.objects.filter(territory__slug="paris", source="off")
-    assert products.count() == 400
+    assert products.count() == 250
     assert not products.filter(offers__isnull=True).exists()
 
 
@@ -103,16 +103,16 @@ def test_a_changed_file_updates_shops_in_place_and_suspends_the_removed_ones(db,
     output = load(small_data_dir)
 
     shops = Shop.objects.filter(territory__slug="paris")
-    assert shops.count() == 120
+    assert shops.count() == 80
     assert shops.get(source_ref=renamed_ref).name == "Nouveau nom"
     assert shops.get(source_ref=removed_ref).status == ShopStatus.SUSPENDED
     assert not shops.get(source_ref=removed_ref).offers.exists()
-    assert shops.filter(status=ShopStatus.APPROVED).count() == 119
-    assert "paris : 120 commerces (0 créés, 1 mis à jour" in output
+    assert shops.filter(status=ShopStatus.APPROVED).count() == 79
+    assert "paris : 80 commerces (0 créés, 1 mis à jour" in output
     sold = Product.objects.filter(
         territory__slug="paris", offers__is_active=True, offers__shop__status=ShopStatus.APPROVED
     )
-    assert sold.filter(source="off").distinct().count() == 400
+    assert sold.filter(source="off").distinct().count() == 250
 
 
 def test_a_forced_reload_rewrites_nothing_and_duplicates_nothing(db, small_data_dir):

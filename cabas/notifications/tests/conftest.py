@@ -1,6 +1,3 @@
-import pytest
-
-from cabas.orders.tests.concurrency import use_file_sqlite_for_tests
 from cabas.orders.tests.fixtures import (  # noqa: F401
     baker,
     bookshop,
@@ -10,12 +7,3 @@ from cabas.orders.tests.fixtures import (  # noqa: F401
     offer_factory,
     shop_factory,
 )
-
-
-def pytest_configure(config):
-    use_file_sqlite_for_tests()
-
-
-@pytest.fixture(autouse=True)
-def commerce_urls(settings):
-    settings.ROOT_URLCONF = "cabas.orders.tests.urls"

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import connection, connections
+from django.db import connection
 
 T = TypeVar("T")
-
-
-def use_file_sqlite_for_tests() -> None:
-    """Threads need one SQLite database they all open: a file, not Django's in-memory one.
-
-    Called from ``pytest_configure`` of the test packages that race threads, before
-    any test database exists; the settings' ``SQLITE_TEST_NAME`` wins when set.
-    """
-    settings_dict = connections["default"].settings_dict
-    if settings_dict["ENGINE"] != "django.db.backends.sqlite3":
-        return
-    test = settings_dict.setdefault("TEST", {})
-    if not test.get("NAME"):
-        test["NAME"] = os.path.join(tempfile.gettempdir(), f"cabas-test-{os.getpid()}.sqlite3")
 
 
 def run_in_threads(count: int, work: Callable[[int], T]) -> list[T | BaseException]:

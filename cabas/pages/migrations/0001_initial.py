@@ -6,53 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0002_territory_branding_and_defaults'),
+        ("territories", "0002_territory_branding_and_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=280, verbose_name='message')),
-                ('link_url', models.URLField(blank=True, max_length=300, verbose_name='lien (facultatif)')),
-                ('link_text', models.CharField(blank=True, max_length=80, verbose_name='texte du lien')),
-                ('level', models.CharField(choices=[('info', 'information'), ('important', 'important')], default='info', max_length=10, verbose_name='niveau')),
-                ('starts_at', models.DateTimeField(verbose_name='à partir du')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name="jusqu'au")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.CharField(max_length=280, verbose_name="message")),
+                (
+                    "link_url",
+                    models.URLField(blank=True, max_length=300, verbose_name="lien (facultatif)"),
+                ),
+                (
+                    "link_text",
+                    models.CharField(blank=True, max_length=80, verbose_name="texte du lien"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("info", "information"), ("important", "important")],
+                        default="info",
+                        max_length=10,
+                        verbose_name="niveau",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="à partir du")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="jusqu'au")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annonce',
-                'verbose_name_plural': 'annonces',
-                'ordering': ['-starts_at', '-pk'],
-                'indexes': [models.Index(fields=['territory', 'starts_at'], name='pages_annou_territo_81a9d2_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='announcement_dates_ordered')],
+                "verbose_name": "annonce",
+                "verbose_name_plural": "annonces",
+                "ordering": ["-starts_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["territory", "starts_at"], name="pages_annou_territo_81a9d2_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_at__isnull", True),
+                            ("ends_at__gt", models.F("starts_at")),
+                            _connector="OR",
+                        ),
+                        name="announcement_dates_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('a-propos', 'À propos'), ('cgu', "Conditions générales d'utilisation"), ('cgv', 'Conditions générales de vente'), ('mentions-legales', 'Mentions légales'), ('accessibilite', 'Accessibilité'), ('confidentialite', 'Données personnelles')], max_length=20, verbose_name='page')),
-                ('title', models.CharField(max_length=160, verbose_name='titre')),
-                ('body', models.TextField(help_text='Paragraphes séparés par une ligne vide ; « ## » en début de ligne pour un intertitre, « - » pour une liste. Les adresses web deviennent des liens.', verbose_name='texte')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mise à jour')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='territories.territory')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("a-propos", "À propos"),
+                            ("cgu", "Conditions générales d'utilisation"),
+                            ("cgv", "Conditions générales de vente"),
+                            ("mentions-legales", "Mentions légales"),
+                            ("accessibilite", "Accessibilité"),
+                            ("confidentialite", "Données personnelles"),
+                        ],
+                        max_length=20,
+                        verbose_name="page",
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="titre")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Paragraphes séparés par une ligne vide ; « ## » en début de ligne pour un intertitre, « - » pour une liste. Les adresses web deviennent des liens.",
+                        verbose_name="texte",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mise à jour")),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pages",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'page',
-                'verbose_name_plural': 'pages',
-                'ordering': ['territory', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('territory', 'kind'), name='page_kind_per_territory')],
+                "verbose_name": "page",
+                "verbose_name_plural": "pages",
+                "ordering": ["territory", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("territory", "kind"), name="page_kind_per_territory"
+                    )
+                ],
             },
         ),
     ]

@@ -21,4 +21,3 @@ def announcements(territory: Territory) -> dict:
 def page_links(territory: Territory) -> dict:
     # Standard labels, no query: the footer of every page stays as cheap as before.
     return {"territory": territory, "kinds": PageKind.choices}
-

@@ -7,85 +7,152 @@ import cabas.territories.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='territory',
-            name='accent_colour',
-            field=models.CharField(default='#f4b942', help_text='Soulignement des annonces et des éléments mis en avant.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Indiquez une couleur au format #RRGGBB, par exemple #1d5e3a.')], verbose_name="couleur d'accentuation"),
+            model_name="territory",
+            name="accent_colour",
+            field=models.CharField(
+                default="#f4b942",
+                help_text="Soulignement des annonces et des éléments mis en avant.",
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^#[0-9a-fA-F]{6}$",
+                        "Indiquez une couleur au format #RRGGBB, par exemple #1d5e3a.",
+                    )
+                ],
+                verbose_name="couleur d'accentuation",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail de contact'),
+            model_name="territory",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail de contact"),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='default_capacity_per_slot',
-            field=models.PositiveSmallIntegerField(default=4, verbose_name='commandes par créneau'),
+            model_name="territory",
+            name="default_capacity_per_slot",
+            field=models.PositiveSmallIntegerField(default=4, verbose_name="commandes par créneau"),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='default_horizon_days',
-            field=models.PositiveSmallIntegerField(default=7, verbose_name='créneaux proposés (jours)'),
+            model_name="territory",
+            name="default_horizon_days",
+            field=models.PositiveSmallIntegerField(
+                default=7, verbose_name="créneaux proposés (jours)"
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='default_lead_minutes',
-            field=models.PositiveIntegerField(default=60, verbose_name='délai de préparation (min)'),
+            model_name="territory",
+            name="default_lead_minutes",
+            field=models.PositiveIntegerField(
+                default=60, verbose_name="délai de préparation (min)"
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='default_slot_minutes',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name="durée d'un créneau de retrait (min)"),
+            model_name="territory",
+            name="default_slot_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=30, verbose_name="durée d'un créneau de retrait (min)"
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='domain',
-            field=models.CharField(blank=True, default='', help_text='Facultatif, par exemple commerces.ville.fr (sans https://).', max_length=253, verbose_name='nom de domaine propre'),
+            model_name="territory",
+            name="domain",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Facultatif, par exemple commerces.ville.fr (sans https://).",
+                max_length=253,
+                verbose_name="nom de domaine propre",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='languages',
-            field=models.CharField(default='fr,en', help_text='Codes de langue séparés par des virgules ; le français est toujours proposé.', max_length=40, verbose_name='langues proposées'),
+            model_name="territory",
+            name="languages",
+            field=models.CharField(
+                default="fr,en",
+                help_text="Codes de langue séparés par des virgules ; le français est toujours proposé.",
+                max_length=40,
+                verbose_name="langues proposées",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='logo',
-            field=models.FileField(blank=True, max_length=200, upload_to=cabas.territories.models.territory_logo_path, verbose_name='logo'),
+            model_name="territory",
+            name="logo",
+            field=models.FileField(
+                blank=True,
+                max_length=200,
+                upload_to=cabas.territories.models.territory_logo_path,
+                verbose_name="logo",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='operator_name',
-            field=models.CharField(blank=True, help_text="La ville, l'association de commerçants ou la CCI qui anime la plateforme.", max_length=200, verbose_name='organisme exploitant'),
+            model_name="territory",
+            name="operator_name",
+            field=models.CharField(
+                blank=True,
+                help_text="La ville, l'association de commerçants ou la CCI qui anime la plateforme.",
+                max_length=200,
+                verbose_name="organisme exploitant",
+            ),
         ),
         migrations.AlterField(
-            model_name='territory',
-            name='primary_colour',
-            field=models.CharField(default='#1d5e3a', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Indiquez une couleur au format #RRGGBB, par exemple #1d5e3a.')], verbose_name='couleur principale'),
+            model_name="territory",
+            name="primary_colour",
+            field=models.CharField(
+                default="#1d5e3a",
+                max_length=7,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^#[0-9a-fA-F]{6}$",
+                        "Indiquez une couleur au format #RRGGBB, par exemple #1d5e3a.",
+                    )
+                ],
+                verbose_name="couleur principale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(condition=models.Q(('domain', ''), _negated=True), fields=('domain',), name='territory_domain_once'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("domain", ""), _negated=True),
+                fields=("domain",),
+                name="territory_domain_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('default_slot_minutes__gte', 5), ('default_slot_minutes__lte', 480)), name='territory_default_slot_length'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("default_slot_minutes__gte", 5), ("default_slot_minutes__lte", 480)
+                ),
+                name="territory_default_slot_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('default_capacity_per_slot__gte', 1)), name='territory_default_capacity_positive'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("default_capacity_per_slot__gte", 1)),
+                name="territory_default_capacity_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('default_horizon_days__gte', 1), ('default_horizon_days__lte', 14)), name='territory_default_horizon'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("default_horizon_days__gte", 1), ("default_horizon_days__lte", 14)
+                ),
+                name="territory_default_horizon",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.CheckConstraint(condition=models.Q(('default_lead_minutes__lte', 20160)), name='territory_default_lead_time'),
+            model_name="territory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("default_lead_minutes__lte", 20160)),
+                name="territory_default_lead_time",
+            ),
         ),
     ]
