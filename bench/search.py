@@ -154,16 +154,17 @@ def report(results: list[dict[str, Any]], host: dict[str, str]) -> None:
     )
     print(
         "\n| moteur | offres | produits | index : construction | index : taille | "
-        "service p50 / p95 / p99 (ms) | HTTP p50 / p95 / p99 (ms) | autocomplete p95 (ms) | "
-        "gunicorn (req/s, p95 ms) |"
+        "service p50 / p95 / p99 (ms) | service, CPU du processus p50 / p95 (ms) | "
+        "HTTP p50 / p95 / p99 (ms) | autocomplete p95 (ms) | gunicorn (req/s, p95 ms) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         service, web, auto, server = r["service"], r["http"], r["autocomplete"], r["server"]
         print(
             f"| {r['engine']} | {r['offers']:,} | {r['products']:,} | {r['build_s']:.1f} s | "
             f"{r['index_mb']:.1f} Mo (+ {r['offer_index_mb']:.0f} Mo d'index des offres) | "
             f"{ms(service['p50'])} / {ms(service['p95'])} / {ms(service['p99'])} | "
+            f"{ms(r['service_cpu']['p50'])} / {ms(r['service_cpu']['p95'])} | "
             f"{ms(web['p50'])} / {ms(web['p95'])} / {ms(web['p99'])} | {ms(auto['p95'])} | "
             + (f"{server['rps']:.0f}, {server['p95']:.0f} |" if server else "— |")
         )
@@ -256,7 +257,7 @@ def table_sizes() -> tuple[float, float]:
             search = cursor.fetchone()[0]
             cursor.execute("SELECT pg_relation_size('search_offer_window')")
             offers = cursor.fetchone()[0]
-    return search / 1_048_576, offers / 1_048_576
+    return float(search) / 1_048_576, float(offers) / 1_048_576
 
 
 def child(args: argparse.Namespace) -> None:
@@ -347,17 +348,21 @@ def child(args: argparse.Namespace) -> None:
     for _kind, query, extra in mix:  # warm caches, the snapshot and the connection
         service_call(query, extra)
     samples: list[float] = []
+    cpu_samples: list[float] = []
     by_kind: dict[str, list[float]] = {}
     order = [item for _round in range(args.rounds) for item in mix]
     rng.shuffle(order)
     for kind, query, extra in order:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         service_call(query, extra)
         elapsed = time.perf_counter() - began
+        cpu_samples.append(time.process_time() - began_cpu)
         samples.append(elapsed)
         by_kind.setdefault(kind, []).append(elapsed)
     service = percentiles(samples)
+    service_cpu = percentiles(cpu_samples)
     log(f"service : p50 {service['p50']:.2f} p95 {service['p95']:.2f} p99 {service['p99']:.2f} ms")
+    log(f"service, CPU : p50 {service_cpu['p50']:.2f} p95 {service_cpu['p95']:.2f} ms")
 
     client = Client()
     path = f"/api/v1/territories/{slug}/search"
@@ -400,6 +405,7 @@ def child(args: argparse.Namespace) -> None:
                 "index_mb": index_mb,
                 "offer_index_mb": offer_index_mb,
                 "service": service,
+                "service_cpu": service_cpu,
                 "http": web,
                 "autocomplete": auto,
                 "server": server,

@@ -117,3 +117,38 @@ def test_inline_edit_of_price_and_stock_without_leaving_the_table(live_server, p
     expect(page).to_have_url(re.compile(r"/catalogue/$"))
     offer.refresh_from_db()
     assert (offer.price_cents, offer.stock) == (950, 12)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_new_order_appears_on_the_board_without_reload_and_is_announced(live_server, page):
+    from cabas.backoffice.tests.conftest import place_order
+    from cabas.factories import OfferFactory
+
+    territory = TerritoryFactory(slug="grenoble", name="Grenoble")
+    shop = ShopFactory(territory=territory, slug="epicerie-berthelot", opening_hours="24/7")
+    owner = UserFactory(email="commercante@example.org", password=PASSWORD)
+    ShopMembershipFactory(shop=shop, user=owner)
+    offer = OfferFactory(shop=shop, product__name="Miel de sapin", stock=10)
+    page.goto(live_server.url + "/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(owner.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("connecter", re.I)).click()
+    page.goto(f"{live_server.url}/espace-commercant/grenoble/epicerie-berthelot/commandes/")
+    page.evaluate("window.__notReloaded = true")
+    expect(page.get_by_role("heading", name=re.compile("^À accepter"))).to_contain_text("0")
+
+    order = place_order(offer, 2)
+    # The board polls every 10 s; the test asks for the next refresh at once.
+    page.evaluate("htmx.trigger('#tableau', 'refresh')")
+    card = page.locator(f"#commande-{order.pk}")
+    expect(card).to_be_visible()
+    expect(card).to_have_class(re.compile("is-new"))
+    expect(page.locator("#board-alert")).to_have_text("Nouvelle commande !")
+    assert page.title().startswith("(1) ")
+    assert page.evaluate("window.__notReloaded") is True
+
+    card.get_by_role("button", name=re.compile("^Accepter")).click()
+    expect(page.get_by_role("heading", name=re.compile("^À préparer"))).to_contain_text("1")
+    order.refresh_from_db()
+    assert order.status == "accepted"

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
 
@@ -41,7 +42,7 @@ def _shop(request: HttpRequest, shop_slug: str | None) -> Shop:
         shop = token.shop
         assert shop is not None
         if shop_slug and shop_slug != shop.slug:
-            raise ApiError("forbidden", "Ce jeton ne vaut que pour son commerce.", 403)
+            raise ApiError("forbidden", _("Ce jeton ne vaut que pour son commerce."), 403)
         return shop
     if not shop_slug:
         raise InvalidParameters(
@@ -58,7 +59,7 @@ def _shop(request: HttpRequest, shop_slug: str | None) -> Shop:
     )
     if shop is None:
         raise NotFound(
-            message="Commerce introuvable dans ce territoire.", details={"shop": shop_slug}
+            message=_("Commerce introuvable dans ce territoire."), details={"shop": shop_slug}
         )
     return shop
 
@@ -128,14 +129,14 @@ def offer_get(request: HttpRequest, sku: str, shop: str | None = None) -> dict[s
     place = _shop(request, shop)
     offer = selectors.shop_offer_by_sku(place, sku)
     if offer is None:
-        raise NotFound(message="Aucune offre avec cette référence.", details={"sku": sku})
+        raise NotFound(message=_("Aucune offre avec cette référence."), details={"sku": sku})
     return offer_out(offer, place.territory.currency)
 
 
 @router.put(
     "/offers/{sku}",
     response={200: MerchantOfferOut, 201: MerchantOfferOut},
-    summary="Créer ou modifier une offre / create or update an offer",
+    summary=_("Créer ou modifier une offre / create or update an offer"),
 )
 def offer_put(
     request: HttpRequest, sku: str, payload: OfferPutIn, shop: str | None = None
@@ -148,7 +149,7 @@ def offer_put(
             if payload.price_cents is None:
                 raise OfferError(
                     "price_required",
-                    "Une nouvelle offre a besoin de price_cents.",
+                    _("Une nouvelle offre a besoin de price_cents."),
                     field="price_cents",
                 )
             offer = services.offer_create(
@@ -211,8 +212,10 @@ class StockOut(Schema):
     response={200: StockOut},
     summary="Stock en masse / bulk stock",
     description=(
-        'Corps : `[{"sku" ou "gtin", "quantity", "price_cents"?}]` (1 000 lignes au plus). '
-        "Tout ou rien ; `Idempotency-Key` conseillé."
+        _(
+            'Corps : `[{"sku" ou "gtin", "quantity", "price_cents"?}]` (1 000 '
+            "lignes au plus). Tout ou rien ; `Idempotency-Key` conseillé."
+        )
     ),
     openapi_extra={
         "requestBody": {
@@ -246,7 +249,7 @@ def stock_post(
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise ApiError("bad_request", "Le corps n'est pas du JSON valide.", 400) from None
+        raise ApiError("bad_request", _("Le corps n'est pas du JSON valide."), 400) from None
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     try:
         result = stock_sync(shop=place, body=body, key=idempotency_key, token_id=token.pk)
@@ -354,7 +357,7 @@ def orders_list(
 class TransitionIn(Schema):
     to: str = Field(..., description="accepted, ready, collected, refused, no_show…")
     note: str = Field("", description="Motif (obligatoire pour refused)")
-    pickup_code: str | None = Field(None, description="Vérifié s'il est donné (to=collected)")
+    pickup_code: str | None = Field(None, description=_("Vérifié s'il est donné (to=collected)"))
 
 
 @router.post(
@@ -368,20 +371,20 @@ def order_transition_view(
     place = _shop(request, shop)
     order = selectors.shop_order(place, order_id)
     if order is None:
-        raise NotFound(message="Commande introuvable.", details={"order_id": order_id})
+        raise NotFound(message=_("Commande introuvable."), details={"order_id": order_id})
     if payload.to == OrderStatus.REFUSED and not payload.note.strip():
         raise InvalidParameters(
             [
                 field_error(
                     ["body", "note"],
-                    "Donnez le motif du refus : il est envoyé au client.",
+                    _("Donnez le motif du refus : il est envoyé au client."),
                     "missing",
                 )
             ]
         )
     if payload.pickup_code is not None and payload.pickup_code.strip().upper() != order.pickup_code:
         raise ApiError(
-            "pickup_code_mismatch", "Ce code de retrait ne correspond pas à la commande.", 409
+            "pickup_code_mismatch", _("Ce code de retrait ne correspond pas à la commande."), 409
         )
     try:
         order_transition(

@@ -29,7 +29,8 @@ DAY_LABELS = [
 class PriceField(forms.CharField):
     """A price as typed in French ("2,50", "2,50 €") → cents."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -40,7 +41,7 @@ class PriceField(forms.CharField):
         if text in self.empty_values:
             return None
         try:
-            return parse_price_cents(text)
+            return parse_price_cents(text, allow_zero=self.allow_zero)
         except CellError as error:
             raise forms.ValidationError(error.reason.capitalize() + ".", code="price") from None
 
@@ -151,7 +152,7 @@ class HoursForm(forms.Form):
                     widget=forms.TextInput(
                         attrs={
                             "inputmode": "numeric",
-                            "placeholder": "09:00",
+                            "placeholder": "hh:mm",
                             "size": 5,
                             "autocomplete": "off",
                         }
@@ -358,6 +359,74 @@ class ImportMappingForm(forms.Form):
         return cleaned
 
 
+# -- pickup and delivery -------------------------------------------------------------------
+
+
+class FulfilmentForm(forms.Form):
+    pickup_enabled = forms.BooleanField(label=_("Retrait en boutique"), required=False)
+    slot_minutes = forms.IntegerField(
+        label=_("Durée d'un créneau de retrait (minutes)"), min_value=5, max_value=480
+    )
+    lead_minutes = forms.IntegerField(
+        label=_("Délai de préparation (minutes)"),
+        min_value=0,
+        max_value=14 * 24 * 60,
+        help_text=_("Temps minimum entre la commande et le premier créneau proposé."),
+    )
+    capacity_per_slot = forms.IntegerField(
+        label=_("Commandes par créneau de retrait"), min_value=1, max_value=500
+    )
+    horizon_days = forms.IntegerField(
+        label=_("Créneaux proposés sur (jours)"), min_value=1, max_value=14
+    )
+    delivery_enabled = forms.BooleanField(label=_("Livraison à domicile"), required=False)
+    delivery_slot_minutes = forms.IntegerField(
+        label=_("Durée d'un créneau de livraison (minutes)"), min_value=15, max_value=720
+    )
+    delivery_capacity_per_slot = forms.IntegerField(
+        label=_("Livraisons par créneau"), min_value=1, max_value=500
+    )
+
+
+class ZoneForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la zone"), max_length=80)
+    kind = forms.ChoiceField(
+        label=_("Zone définie par"),
+        choices=[
+            ("radius", _("un rayon autour du commerce")),
+            ("postcodes", _("des codes postaux")),
+        ],
+    )
+    radius_km = forms.FloatField(
+        label=_("Rayon (km)"), required=False, min_value=0.1, max_value=50, localize=True
+    )
+    postcodes = forms.CharField(
+        label=_("Codes postaux"),
+        required=False,
+        max_length=500,
+        help_text=_("Séparés par des espaces ou des virgules : 38000 38100."),
+    )
+    fee = PriceField(label=_("Frais de livraison"), allow_zero=True)
+    minimum = PriceField(label=_("Commande minimum"), allow_zero=True, required=False)
+
+    def clean_postcodes(self):
+        codes = self.cleaned_data["postcodes"].replace(",", " ").split()
+        wrong = [code for code in codes if not (code.isdigit() and len(code) == 5)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Codes postaux invalides : %(codes)s.") % {"codes": ", ".join(wrong[:5])}
+            )
+        return codes
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "radius" and not cleaned.get("radius_km"):
+            self.add_error("radius_km", _("Indiquez le rayon."))
+        if cleaned.get("kind") == "postcodes" and not cleaned.get("postcodes"):
+            self.add_error("postcodes", _("Indiquez au moins un code postal."))
+        return cleaned
+
+
 # -- team, tokens, orders ----------------------------------------------------------------
 
 
@@ -374,6 +443,29 @@ class TokenForm(forms.Form):
         max_length=80,
         help_text=_("Pour le reconnaître : « Caisse du magasin », « Logiciel de stock »…"),
     )
+
+
+class FeedForm(forms.Form):
+    url = forms.URLField(
+        label=_("Adresse du fichier de stock"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Un fichier CSV, XLSX ou ODS publié par votre caisse ou votre logiciel de stock."
+        ),
+    )
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Fréquence"),
+        coerce=int,
+        choices=[
+            (15, _("toutes les 15 minutes")),
+            (60, _("toutes les heures")),
+            (360, _("toutes les 6 heures")),
+            (1440, _("une fois par jour")),
+        ],
+        initial=60,
+    )
+    is_active = forms.BooleanField(label=_("Synchronisation active"), required=False, initial=True)
 
 
 class RefuseForm(forms.Form):

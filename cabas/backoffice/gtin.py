@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 GTIN_LENGTHS = (8, 12, 13, 14)
 
 
@@ -28,13 +30,16 @@ def normalise_gtin(value: str) -> str:
     """
     digits = "".join(value.split()).replace("-", "")
     if not digits:
-        raise GtinError("code-barres vide")
+        raise GtinError(_("code-barres vide"))
     if not digits.isdigit():
-        raise GtinError("un code-barres ne contient que des chiffres")
+        raise GtinError(_("un code-barres ne contient que des chiffres"))
     if len(digits) not in GTIN_LENGTHS:
-        raise GtinError(f"un code-barres a 8, 12, 13 ou 14 chiffres (celui-ci en a {len(digits)})")
+        raise GtinError(
+            _("un code-barres a 8, 12, 13 ou 14 chiffres (celui-ci en a %(count)d)")
+            % {"count": len(digits)}
+        )
     if not gtin_check_digit_ok(digits):
-        raise GtinError("la clé de contrôle (dernier chiffre) est fausse : faute de frappe ?")
+        raise GtinError(_("la clé de contrôle (dernier chiffre) est fausse : faute de frappe ?"))
     if len(digits) == 12:
         return "0" + digits
     if len(digits) == 14 and digits.startswith("0"):

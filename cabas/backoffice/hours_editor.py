@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 Interval = tuple[str, str]  # ("09:00", "12:30"); "24:00" is midnight at the end of the day
 Week = list[list[Interval]]  # seven days, Monday first
@@ -45,7 +47,10 @@ def day_errors(intervals: list[Interval]) -> list[str]:
                 f"Plage {index} : la fermeture ({end}) doit suivre l'ouverture ({start})."
             )
         elif minutes(start) <= previous_end:
-            errors.append(f"Plage {index} : elle doit commencer après la fin de la plage 1.")
+            errors.append(
+                _("Plage %(index)s : elle doit commencer après la fin de la plage 1.")
+                % {"index": index}
+            )
         previous_end = minutes(end)
     return errors
 
@@ -101,6 +106,8 @@ def osm_to_week(expression: str) -> Week | None:
     text = expression.strip()
     if not text:
         return week
+    if text == "24/7":
+        return [[("00:00", "24:00")] for _day in OSM_DAYS]
     for rule in (part.strip() for part in text.split(";")):
         if not rule:
             continue

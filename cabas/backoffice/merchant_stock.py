@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cabas.catalog.locks import lock_offers
 from cabas.catalog.models import Offer, StockMovement
@@ -66,8 +67,10 @@ def _replay(shop: Shop, key: str, fingerprint: str) -> StockSyncResult | None:
     if previous.fingerprint != fingerprint:
         raise StockRejected(
             "idempotency_conflict",
-            "Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez une "
-            "nouvelle clé.",
+            _(
+                "Cette clé Idempotency-Key a déjà servi pour une autre requête : "
+                "utilisez une nouvelle clé."
+            ),
             409,
         )
     return StockSyncResult(previous.response, replayed=True)
@@ -82,11 +85,17 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
     if not isinstance(rows, list) or not rows:
         raise StockRejected(
             "validation_error",
-            "Le corps doit être une liste non vide de lignes {sku ou gtin, quantity, price_cents}.",
+            _(
+                "Le corps doit être une liste non vide de lignes {sku ou gtin, "
+                "quantity, price_cents}."
+            ),
         )
     if len(rows) > MAX_ITEMS:
         raise StockRejected(
-            "too_many_items", f"{len(rows)} lignes : {MAX_ITEMS} au plus par requête.", 413
+            "too_many_items",
+            _("%(rows)s lignes : %(MAX_ITEMS)s au plus par requête.")
+            % {"rows": len(rows), "MAX_ITEMS": MAX_ITEMS},
+            413,
         )
     errors: list[dict[str, Any]] = []
     wanted: list[tuple[int, str, str, Any, Any]] = []  # index, sku, gtin, quantity, price
@@ -96,7 +105,7 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
                 {
                     "index": index,
                     "code": "invalid_row",
-                    "message": "Ligne : un objet JSON est attendu.",
+                    "message": _("Ligne : un objet JSON est attendu."),
                 }
             )
             continue
@@ -152,22 +161,25 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
         problem = None
         if offer_id is None:
             problem = (
-                ("unknown_sku", f"Aucune offre avec la référence « {sku} ».")
+                ("unknown_sku", _("Aucune offre avec la référence « %(sku)s ».") % {"sku": sku})
                 if sku
                 else ("unknown_gtin", f"Aucune offre avec le code-barres {gtin}.")
             )
         elif offer_id in seen:
-            problem = ("duplicate", f"Même offre que la ligne {seen[offer_id]}.")
+            problem = (
+                "duplicate",
+                _("Même offre que la ligne %(offer_id)s.") % {"offer_id": seen[offer_id]},
+            )
         elif _int(quantity) is None:
-            problem = ("quantity_invalid", "quantity doit être un nombre entier.")
+            problem = ("quantity_invalid", _("quantity doit être un nombre entier."))
         elif quantity < 0:
-            problem = ("negative_stock", "quantity ne peut pas être négative.")
+            problem = ("negative_stock", _("quantity ne peut pas être négative."))
         elif quantity > MAX_STOCK:
-            problem = ("quantity_invalid", "quantity dépasse un million.")
+            problem = ("quantity_invalid", _("quantity dépasse un million."))
         elif price is not None and (_int(price) is None or price <= 0 or price > MAX_PRICE_CENTS):
             problem = (
                 "price_invalid",
-                "price_cents doit être un entier de centimes, supérieur à 0.",
+                _("price_cents doit être un entier de centimes, supérieur à 0."),
             )
         if problem:
             errors.append(
@@ -186,7 +198,7 @@ def _parse(shop: Shop, body: Any) -> list[_Item]:
     if errors:
         raise StockRejected(
             "stock_rejected",
-            f"{len(errors)} ligne(s) refusée(s) : rien n'a été modifié.",
+            _("%(errors)s ligne(s) refusée(s) : rien n'a été modifié.") % {"errors": len(errors)},
             422,
             sorted(errors, key=lambda error: error["index"]),
         )
@@ -200,7 +212,7 @@ def stock_sync(*, shop: Shop, body: Any, key: str | None, token_id: int | None) 
         if not _KEY_RE.match(key):
             raise StockRejected(
                 "idempotency_key_invalid",
-                "Idempotency-Key : 8 à 255 caractères parmi A-Z a-z 0-9 . _ : -",
+                _("Idempotency-Key : 8 à 255 caractères parmi A-Z a-z 0-9 . _ : -"),
                 400,
             )
         replay = _replay(shop, key, fingerprint)

@@ -165,3 +165,47 @@ class StockSyncRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id}:{self.key}"
+
+
+class StockFeed(models.Model):
+    """A CSV (or XLSX/ODS) file a shop's stock system publishes at a URL, pulled on a schedule.
+
+    ``run_marker`` names the one scheduled pull that is current: saving the feed or
+    asking for a pull now starts a new chain and the older queued pull finds itself
+    stale and stops, so a feed never has two chains running.
+    """
+
+    class Status(models.TextChoices):
+        NEVER = "never", _("jamais synchronisé")
+        OK = "ok", _("à jour")
+        FAILED = "failed", _("en erreur")
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    shop = models.OneToOneField("shops.Shop", on_delete=models.CASCADE, related_name="stock_feed")
+    url = models.URLField(_("adresse du fichier"), max_length=500)
+    interval_minutes = models.PositiveIntegerField(_("fréquence (minutes)"), default=60)
+    is_active = models.BooleanField(_("active"), default=True)
+    run_marker = models.CharField(max_length=32, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(_("dernière synchronisation"), null=True, blank=True)
+    last_status = models.CharField(
+        _("état"), max_length=8, choices=Status.choices, default=Status.NEVER
+    )
+    last_message = models.TextField(_("message"), blank=True)
+    last_errors = models.JSONField(default=list)
+    last_counts = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flux de stock")
+        verbose_name_plural = _("flux de stock")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval_minutes__gte=15), name="stock_feed_interval_min"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}: {self.url}"

@@ -13,6 +13,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import PhotoError
@@ -28,8 +29,8 @@ def photo_check_size(size: int) -> None:
         megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
         raise PhotoError(
             "photo_too_large",
-            f"La photo pèse {megabytes} Mo ; la limite est de "
-            f"{MAX_PHOTO_BYTES // 1024 // 1024} Mo.",
+            _("La photo pèse %(megabytes)s Mo ; la limite est de %(value)s Mo.")
+            % {"megabytes": megabytes, "value": MAX_PHOTO_BYTES // 1024 // 1024},
             field="photo",
         )
 
@@ -44,13 +45,13 @@ def photo_process(data: bytes) -> bytes:
             if image_format not in ACCEPTED_FORMATS:
                 raise PhotoError(
                     "photo_type",
-                    "Formats acceptés : JPEG, PNG ou WebP.",
+                    _("Formats acceptés : JPEG, PNG ou WebP."),
                     field="photo",
                 )
             if width * height > MAX_PIXELS:
                 raise PhotoError(
                     "photo_pixels",
-                    "Cette image est trop grande (plus de 40 mégapixels).",
+                    _("Cette image est trop grande (plus de 40 mégapixels)."),
                     field="photo",
                 )
             probe.verify()
@@ -72,7 +73,7 @@ def photo_process(data: bytes) -> bytes:
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise PhotoError(
             "photo_unreadable",
-            "Ce fichier n'est pas une image lisible (JPEG, PNG ou WebP).",
+            _("Ce fichier n'est pas une image lisible (JPEG, PNG ou WebP)."),
             field="photo",
         ) from None
     return output.getvalue()

@@ -5,20 +5,21 @@ Invariants kept here:
   touches only rows of that shop and its territory;
 - DESIGN 1: stock changes go through ``cabas.catalog.stock`` (a StockMovement each);
 - DESIGN 9: input is checked before the first write, or the transaction rolls back;
+(The team's writes are in ``team/services.py``, pickup and delivery settings in
+``fulfilment_options/services.py``, the import in ``imports/services.py``.)
 - the search index follows offers and shops after commit (no signals).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Category, Offer, Product, StockMovement
@@ -31,16 +32,14 @@ from cabas.search.services import (
 )
 from cabas.shops import hours
 from cabas.shops.models import HoursSource, Shop, ShopClosure, ShopMembership, ShopStatus
-from cabas.tasks.services import task_enqueue
 from cabas.territories.models import RESERVED_SLUGS, Territory
 
-from .errors import JoinError, OfferError, TeamError
+from .errors import JoinError, OfferError
+from .fulfilment_options.services import shop_sync_service_flags
 from .gtin import GtinError, normalise_gtin
-from .models import JoinRequest, TeamInvitation
+from .models import JoinRequest
 from .reference import product_reference
 
-INVITATION_LIFETIME = dt.timedelta(days=7)
-INVITATION_EMAIL_TASK = "backoffice.invitation_email"
 MAX_PRICE_CENTS = 10_000_000  # 100 000 €: beyond that it is a typing slip
 MAX_STOCK = 1_000_000
 
@@ -91,11 +90,11 @@ def _after_commit_shop(shop_id: int) -> None:
 def join_claim(*, user: User, shop: Shop, message: str = "") -> JoinRequest:
     """Ask to run an existing shop; no access until the territory approves."""
     if ShopMembership.objects.filter(shop=shop, user=user).exists():
-        raise JoinError("already_member", "Vous faites déjà partie de l'équipe de ce commerce.")
+        raise JoinError("already_member", _("Vous faites déjà partie de l'équipe de ce commerce."))
     if ShopMembership.objects.filter(shop=shop, role=ShopMembership.Role.OWNER).exists():
         raise JoinError(
             "already_owned",
-            "Ce commerce est déjà géré sur Cabas : demandez à son gérant de vous inviter.",
+            _("Ce commerce est déjà géré sur Cabas : demandez à son gérant de vous inviter."),
         )
     try:
         with transaction.atomic():
@@ -109,7 +108,7 @@ def join_claim(*, user: User, shop: Shop, message: str = "") -> JoinRequest:
     except IntegrityError:
         raise JoinError(
             "already_requested",
-            "Votre demande pour ce commerce est déjà en attente de validation.",
+            _("Votre demande pour ce commerce est déjà en attente de validation."),
         ) from None
 
 
@@ -148,7 +147,7 @@ def join_create(*, user: User, territory: Territory, data: NewShop, message: str
     """
     name = " ".join(data.name.split())
     if len(name) < 2:
-        raise JoinError("name_required", "Indiquez le nom du commerce.", field="name")
+        raise JoinError("name_required", _("Indiquez le nom du commerce."), field="name")
     category = Category.objects.filter(pk=data.category_id).first() if data.category_id else None
     centre = postcode_centre(data.postcode) if data.postcode else None
     lat, lon = (centre.lat, centre.lon) if centre else (territory.centre_lat, territory.centre_lon)
@@ -249,6 +248,8 @@ def shop_update_vitrine(*, shop: Shop, values: dict[str, object]) -> Shop:
         setattr(shop, name, values[name])
     with transaction.atomic():
         shop.save(update_fields=[*changed, "updated_at"])
+        if {"offers_click_collect", "offers_delivery"} & set(changed):
+            shop_sync_service_flags(shop=shop)
         if "name" in changed and shop.status == ShopStatus.APPROVED:
             _after_commit_shop(shop.pk)
     return shop
@@ -260,7 +261,10 @@ def shop_set_hours(*, shop: Shop, expression: str) -> Shop:
     if text and not hours.is_valid(text):
         raise JoinError(
             "hours_invalid",
-            "Ces horaires ne sont pas au format OpenStreetMap (exemple : « Mo-Fr 09:00-19:00 »).",
+            _(
+                "Ces horaires ne sont pas au format OpenStreetMap (exemple : « Mo-Fr "
+                "09:00-19:00 »)."
+            ),
             field="opening_hours",
         )
     shop.opening_hours = text
@@ -272,10 +276,12 @@ def shop_set_hours(*, shop: Shop, expression: str) -> Shop:
 def closure_add(*, shop: Shop, start: dt.date, end: dt.date, reason: str = "") -> ShopClosure:
     if end < start:
         raise JoinError(
-            "closure_dates", "La date de fin doit suivre la date de début.", field="end_date"
+            "closure_dates", _("La date de fin doit suivre la date de début."), field="end_date"
         )
     if (end - start).days > 366:
-        raise JoinError("closure_too_long", "Une fermeture dure au plus un an.", field="end_date")
+        raise JoinError(
+            "closure_too_long", _("Une fermeture dure au plus un an."), field="end_date"
+        )
     return ShopClosure.objects.create(
         territory_id=shop.territory_id,
         shop=shop,
@@ -297,16 +303,16 @@ def closure_delete(*, shop: Shop, closure_id: int) -> bool:
 
 def _check_price(price_cents: int) -> None:
     if price_cents <= 0:
-        raise OfferError("price_invalid", "Le prix doit être supérieur à 0.", field="price")
+        raise OfferError("price_invalid", _("Le prix doit être supérieur à 0."), field="price")
     if price_cents > MAX_PRICE_CENTS:
-        raise OfferError("price_invalid", "Ce prix dépasse 100 000 €.", field="price")
+        raise OfferError("price_invalid", _("Ce prix dépasse 100 000 €."), field="price")
 
 
 def _check_stock(stock: int | None) -> None:
     if stock is not None and stock < 0:
-        raise OfferError("stock_negative", "Le stock ne peut pas être négatif.", field="stock")
+        raise OfferError("stock_negative", _("Le stock ne peut pas être négatif."), field="stock")
     if stock is not None and stock > MAX_STOCK:
-        raise OfferError("stock_invalid", "Ce stock dépasse un million.", field="stock")
+        raise OfferError("stock_invalid", _("Ce stock dépasse un million."), field="stock")
 
 
 @dataclass(frozen=True)
@@ -322,7 +328,7 @@ def offer_update(
 ) -> Offer:
     """Change an offer's price, stock and sale flag; the stock change is a StockMovement."""
     if offer.shop_id != shop.pk or offer.territory_id != shop.territory_id:
-        raise OfferError("not_found", "Offre introuvable.")
+        raise OfferError("not_found", _("Offre introuvable."))
     if change.price_cents is not None:
         _check_price(change.price_cents)
     if change.stock_given:
@@ -340,10 +346,9 @@ def offer_update(
             Offer.objects.filter(pk=offer.pk, shop=shop).update(
                 **{name: getattr(offer, name) for name in fields}, updated_at=timezone.now()
             )
-        if change.stock_given and change.stock != offer.stock:
-            if offer.stock is None:
-                offers_start_tracking(shop=shop, offer_ids=[offer.pk])
-                offer.stock = 0
+        if change.stock_given and offer.stock is None and change.stock is not None:
+            offers_start_tracking(shop=shop, offer_ids=[offer.pk])
+            offer.stock = 0
         if change.stock_given and change.stock != offer.stock:
             updated = stock_set(
                 offer_id=offer.pk,
@@ -392,19 +397,23 @@ def offer_create(*, shop: Shop, data: NewOffer, actor_id: int | None) -> Offer:
             gtin = normalise_gtin(data.gtin)
         except GtinError as error:
             raise OfferError(
-                "gtin_invalid", f"Code-barres : {error.reason}.", field="gtin"
+                "gtin_invalid",
+                _("Code-barres : %(reason)s.") % {"reason": error.reason},
+                field="gtin",
             ) from None
     reference = product_reference(shop.territory_id, gtin) if gtin else None
     name = " ".join(data.name.split())[:200] or (reference.name if reference else "")
     if not name:
-        raise OfferError("name_required", "Indiquez le nom du produit.", field="name")
+        raise OfferError("name_required", _("Indiquez le nom du produit."), field="name")
     if name.startswith("="):
-        raise OfferError("formula_refused", "Un nom ne peut pas commencer par « = ».", field="name")
+        raise OfferError(
+            "formula_refused", _("Un nom ne peut pas commencer par « = »."), field="name"
+        )
     sku = " ".join(data.sku.split())[:64]
     if sku and Offer.objects.filter(shop=shop, sku=sku).exists():
         raise OfferError(
             "sku_taken",
-            f"La référence « {sku} » est déjà utilisée par une autre offre.",
+            _("La référence « %(sku)s » est déjà utilisée par une autre offre.") % {"sku": sku},
             field="sku",
         )
     with transaction.atomic():
@@ -414,7 +423,7 @@ def offer_create(*, shop: Shop, data: NewOffer, actor_id: int | None) -> Offer:
             if Offer.objects.filter(shop=shop, product=product).exists():
                 raise OfferError(
                     "already_sold",
-                    "Vous vendez déjà ce produit : modifiez son offre dans le catalogue.",
+                    _("Vous vendez déjà ce produit : modifiez son offre dans le catalogue."),
                     field="gtin",
                 )
         if product is None:
@@ -454,12 +463,12 @@ def offer_check_photo_allowed(*, shop: Shop, offer: Offer) -> None:
     """A product the shop created is its own; a shared reference (same barcode sold by
     other shops) keeps its photo once it has one."""
     if offer.shop_id != shop.pk or offer.territory_id != shop.territory_id:
-        raise OfferError("not_found", "Offre introuvable.")
+        raise OfferError("not_found", _("Offre introuvable."))
     product = offer.product
     if product.source != shop_product_source(shop) and product.image_url:
         raise OfferError(
             "shared_photo",
-            "Ce produit a déjà la photo de référence partagée par les commerces du territoire.",
+            _("Ce produit a déjà la photo de référence partagée par les commerces du territoire."),
             field="photo",
         )
 
@@ -473,112 +482,3 @@ def offer_set_image(*, shop: Shop, offer: Offer, image_url: str) -> Product:
     )
     product.image_url = image_url
     return product
-
-
-# -- team --------------------------------------------------------------------------------
-
-
-def invitation_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def team_invite(
-    *, shop: Shop, email: str, role: str, invited_by: User, accept_url_template: str
-) -> TeamInvitation:
-    """Invite ``email`` into the team; the email with the link is queued in this transaction.
-
-    ``accept_url_template`` holds ``{token}``. The token travels only in the queued
-    email task, which the queue deletes once sent; the invitation keeps its digest.
-    """
-    address = User.objects.normalize_email(email.strip()).lower()
-    if role not in ShopMembership.Role.values:
-        raise TeamError("role_invalid", "Rôle inconnu.", field="role")
-    if ShopMembership.objects.filter(shop=shop, user__email__iexact=address).exists():
-        raise TeamError(
-            "already_member", "Cette personne fait déjà partie de l'équipe.", field="email"
-        )
-    raw = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        TeamInvitation.objects.filter(
-            shop=shop, email=address, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        invitation = TeamInvitation.objects.create(
-            territory_id=shop.territory_id,
-            shop=shop,
-            email=address,
-            role=role,
-            digest=invitation_digest(raw),
-            invited_by=invited_by,
-            expires_at=timezone.now() + INVITATION_LIFETIME,
-        )
-        task_enqueue(
-            name=INVITATION_EMAIL_TASK,
-            kwargs={
-                "invitation_id": invitation.pk,
-                "accept_url": accept_url_template.replace("{token}", raw),
-            },
-            territory_id=shop.territory_id,
-        )
-    return invitation
-
-
-def team_accept(*, raw_token: str, user: User) -> ShopMembership:
-    """Join the team the invitation names; the invitation works once, before it expires."""
-    with transaction.atomic():
-        invitation = (
-            TeamInvitation.objects.select_for_update(of=("self",))
-            .select_related("shop")
-            .filter(digest=invitation_digest(raw_token or ""))
-            .first()
-        )
-        if invitation is None or invitation.revoked_at is not None:
-            raise TeamError("invitation_invalid", "Cette invitation n'existe pas ou a été annulée.")
-        if invitation.accepted_at is not None:
-            raise TeamError("invitation_used", "Cette invitation a déjà servi.")
-        if invitation.expires_at <= timezone.now():
-            raise TeamError(
-                "invitation_expired", "Cette invitation a expiré : demandez-en une nouvelle."
-            )
-        if user.email.lower() != invitation.email:
-            raise TeamError(
-                "invitation_other_email",
-                f"Cette invitation est adressée à {invitation.email} : connectez-vous avec "
-                "cette adresse.",
-            )
-        membership, _created = ShopMembership.objects.get_or_create(
-            shop=invitation.shop,
-            user=user,
-            defaults={"territory_id": invitation.territory_id, "role": invitation.role},
-        )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return membership
-
-
-def team_revoke_invitation(*, shop: Shop, invitation_id: int) -> bool:
-    return bool(
-        TeamInvitation.objects.filter(
-            territory_id=shop.territory_id, shop=shop, pk=invitation_id, accepted_at__isnull=True
-        ).update(revoked_at=timezone.now())
-    )
-
-
-def team_remove(*, shop: Shop, membership_id: int) -> None:
-    """Remove a team member; the last owner cannot go (the shop would be orphaned)."""
-    with transaction.atomic():
-        members = list(
-            ShopMembership.objects.select_for_update()
-            .filter(territory_id=shop.territory_id, shop=shop)
-            .order_by("pk")
-        )
-        target = next((m for m in members if m.pk == membership_id), None)
-        if target is None:
-            raise TeamError("not_found", "Membre introuvable.")
-        owners = [m for m in members if m.role == ShopMembership.Role.OWNER]
-        if target.role == ShopMembership.Role.OWNER and len(owners) == 1:
-            raise TeamError(
-                "last_owner",
-                "Le commerce doit garder au moins un gérant : nommez-en un autre d'abord.",
-            )
-        target.delete()

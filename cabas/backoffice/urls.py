@@ -5,7 +5,7 @@ Shop pages live under ``<territory>/<shop>/``; the part after it names the area.
 
 from django.urls import include, path
 
-from .views import catalogue, imports, join, orders, shop, team
+from .views import catalogue, fulfilment, imports, join, orders, shop, team
 
 app_name = "backoffice"
 
@@ -18,6 +18,13 @@ shop_patterns = [
         "horaires/fermetures/<int:closure_id>/supprimer/",
         shop.closure_delete,
         name="closure_delete",
+    ),
+    path("retrait-livraison/", fulfilment.fulfilment, name="fulfilment"),
+    path("retrait-livraison/zones/", fulfilment.zone_add, name="zone_add"),
+    path(
+        "retrait-livraison/zones/<int:zone_id>/supprimer/",
+        fulfilment.zone_delete,
+        name="zone_delete",
     ),
     path("catalogue/", catalogue.catalogue, name="catalogue"),
     path("catalogue/nouveau/", catalogue.offer_new, name="offer_new"),
@@ -42,6 +49,8 @@ shop_patterns = [
     path("equipe/<int:membership_id>/retirer/", team.team_remove, name="team_remove"),
     path("api/", team.api_tokens, name="api_tokens"),
     path("api/<int:token_id>/revoquer/", team.api_token_delete, name="api_token_delete"),
+    path("api/flux/", team.feed_save, name="feed_save"),
+    path("api/flux/synchroniser/", team.feed_pull_now, name="feed_pull_now"),
 ]
 
 urlpatterns = [

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cabas.backoffice.models import JoinRequest
 from cabas.catalog.models import Category
-from cabas.fulfilment.models import CollectionPoint, CollectionPointShop
+from cabas.fulfilment.calendars import SlotCalendar, iter_slot_windows
+from cabas.fulfilment.models import CollectionPoint, FulfilmentMethod, SlotLoad
 from cabas.shops.models import Shop, ShopMembership, ShopStatus
 from cabas.shops.selectors import clean_search_text
 from cabas.territories.models import Territory
@@ -194,5 +198,44 @@ def approved_shops_matching(
     )
 
 
-def point_memberships(territory: Territory) -> QuerySet[CollectionPointShop]:
-    return CollectionPointShop.objects.filter(territory=territory)
+@dataclass(frozen=True)
+class PointSlot:
+    start: dt.datetime
+    end: dt.datetime
+    booked: int
+    capacity: int
+
+
+def point_upcoming_slots(
+    point: CollectionPoint, *, now: dt.datetime | None = None, limit: int = 12
+) -> list[PointSlot]:
+    """The point's next slots (its own routing time from now) and the orders each holds."""
+    moment = now or timezone.now()
+    territory = point.territory
+    calendar = SlotCalendar(
+        target=f"point:{point.pk}",
+        territory_id=point.territory_id,
+        method=FulfilmentMethod.COLLECTION_POINT,
+        tz=territory.timezone,
+        opening_hours=point.opening_hours,
+        slot_minutes=point.slot_minutes,
+        lead_minutes=point.lead_minutes,
+        capacity=point.capacity_per_slot,
+        horizon_days=point.horizon_days,
+        collection_point_id=point.pk,
+    )
+    windows = list(itertools.islice(iter_slot_windows(calendar, moment), limit))
+    if not windows:
+        return []
+    booked = dict(
+        SlotLoad.objects.filter(
+            territory_id=point.territory_id,
+            target=calendar.target,
+            starts_at__gte=windows[0][0],
+            starts_at__lte=windows[-1][0],
+        ).values_list("starts_at", "booked")
+    )
+    return [
+        PointSlot(start=start, end=end, booked=booked.get(start, 0), capacity=calendar.capacity)
+        for start, end in windows
+    ]

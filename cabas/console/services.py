@@ -294,12 +294,13 @@ def _check_point(data: PointInput) -> PointInput:
     )
 
 
-def _point_slug(territory: Territory, name: str, exclude_id: int | None) -> str:
+def _point_slug(territory: Territory, name: str) -> str:
+    """A new point's slug; it never changes after (it names the point in orders' options)."""
     base = slugify(name)[:70].strip("-") or "point"
     taken = set(
-        CollectionPoint.objects.filter(territory=territory, slug__startswith=base)
-        .exclude(pk=exclude_id)
-        .values_list("slug", flat=True)
+        CollectionPoint.objects.filter(territory=territory, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
     )
     slug, n = base, 2
     while slug in taken:
@@ -319,9 +320,7 @@ def collection_point_save(
     }
     with transaction.atomic():
         if point_id is None:
-            point = CollectionPoint(
-                territory=territory, slug=_point_slug(territory, clean.name, None)
-            )
+            point = CollectionPoint(territory=territory, slug=_point_slug(territory, clean.name))
             action = actions.POINT_CREATE
         else:
             found = (

@@ -94,7 +94,9 @@ def _check(territory: Territory, data: ZoneInput, zone_id: int | None) -> tuple[
             _("La commande minimum va de 0 à 10 000 €."),
             field="minimum_order_cents",
         )
-    others = CourierZone.objects.filter(territory=territory).exclude(pk=zone_id)
+    others = CourierZone.objects.filter(territory=territory)
+    if zone_id is not None:
+        others = others.exclude(pk=zone_id)
     if others.filter(name__iexact=name).exists():
         raise CourierError("name_taken", _("Une autre zone porte déjà ce nom."), field="name")
     wanted = set(codes)

@@ -17,9 +17,10 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.db import connection, models, transaction
+from django.db.models import Model, ProtectedError
 from django.utils.text import slugify
 
 from cabas.catalog.models import Category, Offer, Product
@@ -133,6 +134,37 @@ def _postcodes_near(centre: Point, radius_km: float) -> list[PostalCode]:
     )
 
 
+def _territory_rows_delete(model: type[Model], territory: Territory) -> None:
+    """Delete a territory's rows of a large table without loading them into memory.
+
+    Django's collector would fetch a million offers to cascade; here each relation to
+    the table is applied as declared (cascade, set null, or refuse with ProtectedError)
+    with one query per relation, then the rows go in one DELETE.
+    """
+    rows = model._base_manager.filter(territory=territory)
+    for relation in model._meta.related_objects:
+        if relation.many_to_many:
+            continue
+        field = relation.field
+        dependent_model = cast(type[Model], relation.related_model)
+        dependents = dependent_model._base_manager.filter(
+            **{f"{field.name}__in": rows.values("pk")}
+        )
+        on_delete = field.remote_field.on_delete
+        if on_delete is models.CASCADE:
+            dependents.delete()
+        elif on_delete is models.SET_NULL:
+            dependents.update(**{field.name: None})
+        elif on_delete is not models.DO_NOTHING and dependents.exists():
+            raise ProtectedError(f"{dependent_model.__name__} references them", set())
+    # Identifiers come from the model's metadata, quoted; the only value is a parameter.
+    table, column = (
+        connection.ops.quote_name(name) for name in (model._meta.db_table, "territory_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [territory.pk])  # noqa: S608
+
+
 def _replace_or_refuse(spec: SyntheticSpec, replace: bool, counts: GenerateCounts) -> bool:
     """True when the territory already holds exactly this generation (nothing to do)."""
     territory = Territory.objects.filter(slug=spec.slug).first()
@@ -151,11 +183,9 @@ def _replace_or_refuse(spec: SyntheticSpec, replace: bool, counts: GenerateCount
             f"Le territoire « {spec.slug} » existe déjà : relancez avec --replace pour le "
             "remplacer."
         )
-    shop_ids = list(Shop.objects.filter(territory=territory).values_list("id", flat=True))
     try:
-        for start in range(0, len(shop_ids), 100):  # bounded batches: related rows cascade
-            Offer.objects.filter(shop_id__in=shop_ids[start : start + 100]).delete()
-        Product.objects.filter(territory=territory).delete()
+        _territory_rows_delete(Offer, territory)
+        _territory_rows_delete(Product, territory)
         Shop.objects.filter(territory=territory).delete()
         territory.delete()
     except ProtectedError:

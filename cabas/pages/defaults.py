@@ -61,7 +61,8 @@ Ces conditions peuvent évoluer ; la version en vigueur est celle publiée sur c
 
 _SALES = """Chaque commande passée sur {name} est un contrat de vente entre le client et le \
 commerce qui la prépare. Les présentes conditions générales de vente s'appliquent à défaut de \
-conditions particulières du commerçant.
+conditions particulières du commerçant. La plateforme est animée par {operator}, qui n'est \
+pas partie à ces ventes.
 
 ## Prix
 Les prix sont indiqués en euros, toutes taxes comprises, au moment de la commande. Les frais \

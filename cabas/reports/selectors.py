@@ -211,14 +211,13 @@ class CategoryReportRow:
 
 def report_by_category(territory: Territory, period: Period) -> list[CategoryReportRow]:
     """Orders by the family (top-level category) of the shop that took them."""
-    rows = (
+    rows = list(
         counted_orders(territory, period)
         .annotate(family=Coalesce(F("shop__category__parent_id"), F("shop__category_id")))
         .values("family")
         .annotate(**_FIGURES, shops=Count("shop_id", distinct=True))
         .order_by("-sales_cents", "family")
     )
-    rows = list(rows)
     names = dict(
         Category.objects.filter(pk__in=[r["family"] for r in rows if r["family"]]).values_list(
             "pk", "name"
@@ -334,9 +333,11 @@ def report_by_month(territory: Territory, period: Period) -> list[MonthRow]:
         .order_by("month")
     }
     methods: dict[dt.date, dict[str, int]] = {}
-    for row in base.values("month", "fulfilment_method").annotate(n=Count("id")).order_by("month"):
-        month = timezone.localtime(row["month"], zone).date()
-        methods.setdefault(month, {})[row["fulfilment_method"]] = row["n"]
+    for entry in (
+        base.values("month", "fulfilment_method").annotate(n=Count("id")).order_by("month")
+    ):
+        month = timezone.localtime(entry["month"], zone).date()
+        methods.setdefault(month, {})[entry["fulfilment_method"]] = entry["n"]
     result = []
     for month in _month_starts(period.start, period.end):
         row = totals.get(month)

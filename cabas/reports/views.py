@@ -44,7 +44,7 @@ def impact(request: HttpRequest, territory: str) -> HttpResponse:
     months = selectors.report_by_month(place, period)
     totals = selectors.report_totals(place)
     counts = selectors.report_shop_counts(place)
-    shops_with_orders = selectors.shops_with_orders_ever(place)
+    shops_with_orders = counts.with_orders
     methods = selectors.report_by_method(place, None)
     disclosed = shops_with_orders >= selectors.MIN_SHOPS_FOR_DISCLOSURE
     currency = place.currency

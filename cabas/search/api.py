@@ -39,43 +39,58 @@ product.
 """
 
 
-def _product_out(request: HttpRequest, territory: Territory, product: ProductRef) -> dict:
+class _Links:
+    """Storefront links of one response: each URL pattern is reversed once, then the id
+    or slug is appended (forty ``reverse`` calls cost more than the search itself)."""
+
+    def __init__(self, request: HttpRequest, territory: Territory) -> None:
+        product = storefront_url(
+            request, "web:product_detail", territory=territory.slug, product_id=0
+        )
+        shop = storefront_url(request, "web:shop_detail", territory=territory.slug, shop="x")
+        self._product_prefix = product.removesuffix("0/")
+        self._shop_prefix = shop.removesuffix("x/")
+
+    def product(self, product_id: int | None) -> str:
+        return f"{self._product_prefix}{product_id}/"
+
+    def shop(self, slug: str) -> str:
+        return f"{self._shop_prefix}{slug}/"
+
+
+def _product_out(links: _Links, product: ProductRef) -> dict[str, Any]:
     return {
         "id": product.id,
         "name": product.name,
         "gtin": product.gtin,
         "brand": product.brand,
-        "url": storefront_url(
-            request, "web:product_detail", territory=territory.slug, product_id=product.id
-        ),
+        "url": links.product(product.id),
     }
 
 
-def _offer_out(request: HttpRequest, territory: Territory, hit: OfferHit) -> dict[str, Any]:
+def _offer_out(links: _Links, hit: OfferHit) -> dict[str, Any]:
     return {
         "offer_id": hit.offer_id,
         "sku": hit.sku,
         "price_cents": hit.price_cents,
         "currency": hit.currency,
         "stock_status": hit.stock_status,
-        "product": _product_out(request, territory, hit.product),
+        "product": _product_out(links, hit.product),
         "shop": {
             "slug": hit.shop.slug,
             "name": hit.shop.name,
             "lat": hit.shop.lat,
             "lon": hit.shop.lon,
-            "url": storefront_url(
-                request, "web:shop_detail", territory=territory.slug, shop=hit.shop.slug
-            ),
+            "url": links.shop(hit.shop.slug),
         },
         "distance_km": None if hit.distance_km is None else round(hit.distance_km, 3),
         "open_now": hit.open_now,
     }
 
 
-def _group_out(request: HttpRequest, territory: Territory, hit: ProductHit) -> dict[str, Any]:
+def _group_out(links: _Links, hit: ProductHit) -> dict[str, Any]:
     return {
-        "product": _product_out(request, territory, hit.product),
+        "product": _product_out(links, hit.product),
         "offer_count": hit.offer_count,
         "min_price_cents": hit.min_price_cents,
         "currency": hit.currency,
@@ -146,10 +161,11 @@ def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[
         offset=params.offset,
         group_by_product=params.group == "product",
     )
+    links = _Links(request, territory)
     if result.grouped:
-        results = [_group_out(request, territory, hit) for hit in result.products]
+        results = [_group_out(links, hit) for hit in result.products]
     else:
-        results = [_offer_out(request, territory, hit) for hit in result.offers]
+        results = [_offer_out(links, hit) for hit in result.offers]
     return {
         "count": result.count,
         "results": results,
@@ -172,19 +188,13 @@ def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[
 )
 def suggest(request: HttpRequest, slug: str, params: Query[AutocompleteQuery]) -> dict[str, Any]:
     territory = territory_or_404(slug)
+    links = _Links(request, territory)
     results = []
     for suggestion in autocomplete(territory=territory, prefix=params.q, limit=params.limit):
         if suggestion.type == "product":
-            url = storefront_url(
-                request,
-                "web:product_detail",
-                territory=territory.slug,
-                product_id=suggestion.product_id,
-            )
+            url = links.product(suggestion.product_id)
         elif suggestion.type == "shop":
-            url = storefront_url(
-                request, "web:shop_detail", territory=territory.slug, shop=suggestion.slug
-            )
+            url = links.shop(suggestion.slug)
         else:
             url = (
                 storefront_url(request, "web:shop_list", territory=territory.slug)

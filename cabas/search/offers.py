@@ -19,6 +19,7 @@ from django.db import connection
 from cabas.catalog.models import Offer, Product
 
 from .models import SearchDocument
+from .sql import in_list
 
 OFFER_TABLE = Offer._meta.db_table
 PRODUCT_TABLE = Product._meta.db_table
@@ -63,24 +64,7 @@ class OfferRow(NamedTuple):
     sku: str
 
 
-class _Sql:
-    """SQL fragments for SQLite and PostgreSQL. Every value is a parameter: only table
-    names, column names and placeholders are formatted into the SQL text of this module."""
-
-    def __init__(self) -> None:
-        self.postgres = connection.vendor == "postgresql"
-
-    def in_list(self, column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
-        if not values:
-            return "1 = 0", []
-        if self.postgres:
-            return f"{column} = ANY(%s)", [list(values)]
-        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
-def _where(
-    scope: OfferScope, sql: _Sql, product_ids: Sequence[int] | None = None
-) -> tuple[str, list[Any]]:
+def _where(scope: OfferScope, product_ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
     """The offers of the scope; with ``product_ids``, a superset limited to those products
     (the caller keeps the offers of its buckets: their ``named`` signal tells the rest)."""
     # Tenancy: every product and shop id below comes from this territory's documents and
@@ -89,29 +73,29 @@ def _where(
     parts = ["o.is_active"]
     params: list[Any] = []
     if product_ids is not None:
-        clause, values = sql.in_list("o.product_id", product_ids)
+        clause, values = in_list("o.product_id", product_ids)
         parts.append(clause)
         params += values
         if not scope.products and scope.named_shops is not None:
-            clause, values = sql.in_list("o.shop_id", scope.named_shops)
+            clause, values = in_list("o.shop_id", scope.named_shops)
             parts.append(clause)
             params += values
     else:
         branches: list[str] = []
         if scope.products:
-            clause, values = sql.in_list("o.product_id", scope.products)
+            clause, values = in_list("o.product_id", scope.products)
             branches.append(clause)
             params += values
         if scope.named_shops is not None:
-            clause, values = sql.in_list("o.shop_id", scope.named_shops)
+            clause, values = in_list("o.shop_id", scope.named_shops)
             named = [clause]
             params += values
             if scope.named_products is not None:
-                clause, values = sql.in_list("o.product_id", scope.named_products)
+                clause, values = in_list("o.product_id", scope.named_products)
                 named.append(clause)
                 params += values
             elif scope.category_ids is not None:
-                clause, values = sql.in_list("d.category_id", scope.category_ids)
+                clause, values = in_list("d.category_id", scope.category_ids)
                 named.append(
                     f"o.product_id IN (SELECT d.product_id FROM {DOCUMENT_TABLE} d WHERE {clause})"  # noqa: S608
                 )
@@ -119,11 +103,11 @@ def _where(
             branches.append("(" + " AND ".join(named) + ")")
         parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
     if scope.allowed_shops is not None:
-        clause, values = sql.in_list("o.shop_id", scope.allowed_shops)
+        clause, values = in_list("o.shop_id", scope.allowed_shops)
         parts.append(clause)
         params += values
     elif scope.hidden_shops:
-        clause, values = sql.in_list("o.shop_id", scope.hidden_shops)
+        clause, values = in_list("o.shop_id", scope.hidden_shops)
         parts.append(f"NOT ({clause})")
         params += values
     if scope.in_stock:
@@ -137,12 +121,12 @@ def _where(
     return " AND ".join(parts), params
 
 
-def _signals(scope: OfferScope, sql: _Sql) -> list[tuple[str, list[Any]]]:
+def _signals(scope: OfferScope) -> list[tuple[str, list[Any]]]:
     """The bucket columns, each with its parameters: named shop, stock level, open now,
     distance tier."""
     named: tuple[str, list[Any]] = ("1" if scope.named_shops is not None else "0", [])
     if scope.named_shops is not None and scope.products:
-        clause, values = sql.in_list("o.shop_id", scope.named_shops)
+        clause, values = in_list("o.shop_id", scope.named_shops)
         named = (f"CASE WHEN {clause} THEN 1 ELSE 0 END", values)
     stock: tuple[str, list[Any]] = (
         "CASE WHEN o.stock IS NULL THEN 1 WHEN o.stock > 0 THEN 2 ELSE 0 END",
@@ -150,7 +134,7 @@ def _signals(scope: OfferScope, sql: _Sql) -> list[tuple[str, list[Any]]]:
     )
     is_open: tuple[str, list[Any]] = ("0", [])
     if scope.open_shops is not None:
-        clause, values = sql.in_list("o.shop_id", scope.open_shops)
+        clause, values = in_list("o.shop_id", scope.open_shops)
         is_open = (f"CASE WHEN {clause} THEN 1 ELSE 0 END", values)
     near: tuple[str, list[Any]] = ("0", [])
     if scope.near_tiers:
@@ -158,7 +142,7 @@ def _signals(scope: OfferScope, sql: _Sql) -> list[tuple[str, list[Any]]]:
         near_params: list[Any] = []
         for tier, shops in enumerate(scope.near_tiers):
             if shops:
-                clause, values = sql.in_list("o.shop_id", shops)
+                clause, values = in_list("o.shop_id", shops)
                 whens.append(f"WHEN {clause} THEN {len(NEAR_TIERS_KM) - tier}")
                 near_params += values
         if whens:
@@ -168,10 +152,9 @@ def _signals(scope: OfferScope, sql: _Sql) -> list[tuple[str, list[Any]]]:
 
 def offer_buckets(scope: OfferScope) -> list[Bucket]:
     """Every bucket of the scope with its offer count and lowest price (one query)."""
-    sql = _Sql()
-    signals = _signals(scope, sql)
+    signals = _signals(scope)
     signal_params = [param for _expr, params in signals for param in params]
-    where, where_params = _where(scope, sql)
+    where, where_params = _where(scope)
     query = (
         f"SELECT o.product_id, {', '.join(expr for expr, _params in signals)}, COUNT(*), "  # noqa: S608
         "MIN(o.price_cents) "
@@ -195,13 +178,12 @@ def offers_of_products(scope: OfferScope, product_ids: Sequence[int]) -> list[Of
     """The offers of these products within the scope's filters (a page of buckets)."""
     if not product_ids:
         return []
-    where, params = _where(scope, _Sql(), product_ids)
+    where, params = _where(scope, product_ids)
     return _rows(f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where}", params)  # noqa: S608
 
 
 def offers_by_price(scope: OfferScope, *, limit: int, offset: int) -> list[OfferRow]:
-    sql = _Sql()
-    where, params = _where(scope, sql)
+    where, params = _where(scope)
     return _rows(
         f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where} "  # noqa: S608
         "ORDER BY o.price_cents, o.id LIMIT %s OFFSET %s",
@@ -211,9 +193,8 @@ def offers_by_price(scope: OfferScope, *, limit: int, offset: int) -> list[Offer
 
 def offers_at_shops(scope: OfferScope, shop_ids: Sequence[int]) -> list[OfferRow]:
     """Every offer of the scope at these shops (a batch of the nearest, for distance sort)."""
-    sql = _Sql()
-    where, params = _where(scope, sql)
-    clause, values = sql.in_list("o.shop_id", shop_ids)
+    where, params = _where(scope)
+    clause, values = in_list("o.shop_id", shop_ids)
     return _rows(
         f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where} AND {clause}",  # noqa: S608
         params + values,
@@ -224,8 +205,7 @@ def product_rows(ids: Sequence[int]) -> list[tuple[int, str, str | None, str, in
     """(id, name, gtin, brand, category_id) of these products."""
     if not ids:
         return []
-    sql = _Sql()
-    clause, params = sql.in_list("id", sorted(set(ids)))
+    clause, params = in_list("id", sorted(set(ids)))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, name, gtin, brand, category_id FROM {PRODUCT_TABLE} WHERE {clause}",  # noqa: S608
@@ -238,8 +218,7 @@ def document_categories(ids: Sequence[int]) -> dict[int, int | None]:
     """The category of each indexed product (for facets of browsed shops)."""
     if not ids:
         return {}
-    sql = _Sql()
-    clause, params = sql.in_list("product_id", sorted(set(ids)))
+    clause, params = in_list("product_id", sorted(set(ids)))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT product_id, category_id FROM {DOCUMENT_TABLE} WHERE {clause}",  # noqa: S608

@@ -1,4 +1,8 @@
-"""Request and response shapes of the search API (part of the outside contract)."""
+"""Request and response shapes of the search API (part of the outside contract).
+
+Responses are plain pydantic models: django-ninja's ``Schema`` reads Django objects
+through a getter on every field, which the search results (plain dicts) do not need.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from cabas.api.errors import field_error
 from cabas.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
@@ -171,7 +175,7 @@ class SearchQuery(Schema):
         return problems
 
 
-class ProductOut(Schema):
+class ProductOut(BaseModel):
     id: int = Field(..., examples=[4821])
     name: str = Field(..., examples=["Chocolat noir 70 %"])
     gtin: str | None = Field(..., examples=["3000000000014"])
@@ -179,7 +183,7 @@ class ProductOut(Schema):
     url: str
 
 
-class OfferShopOut(Schema):
+class OfferShopOut(BaseModel):
     slug: str = Field(..., examples=["epicerie-du-marche"])
     name: str = Field(..., examples=["Épicerie du Marché"])
     lat: float
@@ -187,7 +191,7 @@ class OfferShopOut(Schema):
     url: str
 
 
-class OfferOut(Schema):
+class OfferOut(BaseModel):
     offer_id: int
     sku: str
     price_cents: int = Field(..., examples=[349])
@@ -201,7 +205,7 @@ class OfferOut(Schema):
     open_now: bool
 
 
-class ProductGroupOut(Schema):
+class ProductGroupOut(BaseModel):
     """One product and its offers: "chez 4 commerçants, dès 2,10 €"."""
 
     product: ProductOut
@@ -212,17 +216,17 @@ class ProductGroupOut(Schema):
     open_count: int = Field(..., description="Offres de commerces ouverts / at open shops.")
 
 
-class CategoryFacetOut(Schema):
+class CategoryFacetOut(BaseModel):
     slug: str
     name: str
     count: int
 
 
-class FacetsOut(Schema):
+class FacetsOut(BaseModel):
     category: list[CategoryFacetOut]
 
 
-class SearchOut(Schema):
+class SearchOut(BaseModel):
     count: int = Field(
         ...,
         description=(
@@ -248,7 +252,7 @@ class AutocompleteQuery(Schema):
         return value[:MAX_QUERY_CHARS] if isinstance(value, str) else value
 
 
-class SuggestionOut(Schema):
+class SuggestionOut(BaseModel):
     type: Literal["product", "category", "shop"]
     label: str = Field(..., examples=["Chocolat noir 70 %"])
     slug: str | None = Field(None, description="Rayon ou commerce / category or shop.")
@@ -256,5 +260,5 @@ class SuggestionOut(Schema):
     url: str
 
 
-class AutocompleteOut(Schema):
+class AutocompleteOut(BaseModel):
     results: list[SuggestionOut]

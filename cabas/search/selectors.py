@@ -259,7 +259,7 @@ def search_offers(
         in_stock=filters.in_stock,
         price_min=filters.price_min_cents,
         price_max=filters.price_max_cents,
-        open_shops=None if filters.open_now else sorted(snapshot.open_ids),
+        open_shops=None if filters.open_now else snapshot.open_sorted,
         near_tiers=near_tiers(shops.distances) if filters.centre is not None else None,
     )
     if group_by_product or sort == "relevance":

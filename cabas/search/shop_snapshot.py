@@ -51,6 +51,7 @@ class ShopSnapshot:
     built_at: float
     shops: dict[int, ShopInfo]
     open_ids: frozenset[int]
+    open_sorted: tuple[int, ...]
     by_slug: dict[str, int]
     # Shops of the territory that are not approved: their offers never show.
     hidden_ids: frozenset[int]
@@ -108,18 +109,18 @@ class ShopSnapshot:
 
 
 def _fingerprint(territory_id: int) -> tuple[object, ...]:
-    # One round trip: a shop saved bumps the highest updated_at, a shop added or removed
-    # changes the count or highest id, a closure added or removed its count or highest id.
+    # One round trip, one pass over the territory's shops: a shop saved bumps the highest
+    # updated_at, a shop added or removed changes the count or highest id; a closure added
+    # or removed changes its count or highest id.
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "  # noqa: S608
-            f"(SELECT MAX(id) FROM {shop_table} WHERE territory_id = %s), "
-            f"(SELECT MAX(updated_at) FROM {shop_table} WHERE territory_id = %s), "
+            f"SELECT COUNT(*), MAX(id), MAX(updated_at), "  # noqa: S608
             f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
-            f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s)",
-            [territory_id] * 5,
+            f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s) "
+            f"FROM {shop_table} WHERE territory_id = %s",
+            [territory_id] * 3,
         )
         return tuple(cursor.fetchone())
 
@@ -187,6 +188,7 @@ def _build(
         built_at=time.monotonic(),
         shops=shops,
         open_ids=frozenset(open_ids),
+        open_sorted=tuple(sorted(open_ids)),
         by_slug={info.slug: info.id for info in shops.values()},
         hidden_ids=frozenset(hidden),
         shops_by_stem={s: frozenset(ids) for s, ids in stems_to_shops.items()},

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
 from django.db.models import F
 
 from .models import SearchTerm, SearchTermKey
+from .sql import in_list
 from .text import deletion_keys, is_correctable, stem, within_one_edit
 
 BATCH = 2000
@@ -109,17 +109,11 @@ class Correction:
     document_count: int
 
 
-def _in_list(column: str, values: list[str]) -> tuple[str, list[Any]]:
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def known_stems(territory_id: int, candidate_stems: Iterable[str]) -> set[str]:
     wanted = sorted(set(candidate_stems))
     if not wanted:
         return set()
-    clause, params = _in_list("stem", wanted)
+    clause, params = in_list("stem", wanted)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT stem FROM {TERM_TABLE} WHERE territory_id = %s AND {clause}",  # noqa: S608
@@ -135,7 +129,7 @@ def corrections(territory_id: int, typed: Iterable[str]) -> dict[str, list[Corre
     if not words:
         return {}
     keys_of = {word: deletion_keys(word) for word in words}
-    clause, params = _in_list("k.key", sorted(set().union(*keys_of.values())))
+    clause, params = in_list("k.key", sorted(set().union(*keys_of.values())))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT k.key, t.term, t.stem, t.document_count FROM {KEY_TABLE} k "  # noqa: S608

@@ -16,8 +16,12 @@ from .models import Territory
 CACHE_SECONDS = 60
 
 
+def domain_cache_key(host: str) -> str:
+    return f"territory-domain:{host}"
+
+
 def _slug_for_host(host: str) -> str:
-    key = f"territory-domain:{host}"
+    key = domain_cache_key(host)
     slug = cache.get(key)
     if slug is None:
         slug = (

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,15 @@ colour_validator = RegexValidator(
 )
 
 
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("L'identifiant « %(slug)s » est réservé par le site ; choisissez-en un autre."),
+            params={"slug": value},
+            code="reserved",
+        )
+
+
 def territory_logo_path(instance: "Territory", filename: str) -> str:
     # The name is chosen by the service (random); the slug keeps files sorted by territory.
     return f"territories/{instance.slug}/{filename}"
@@ -50,7 +60,10 @@ class Territory(models.Model):
     """The tenant: a town, a metropolis or an association running its marketplace."""
 
     slug = models.SlugField(
-        _("identifiant"), max_length=50, unique=True, validators=[slug_validator]
+        _("identifiant"),
+        max_length=50,
+        unique=True,
+        validators=[slug_validator, validate_not_reserved],
     )
     name = models.CharField(_("nom"), max_length=120)
     tagline = models.CharField(_("accroche"), max_length=200, blank=True)

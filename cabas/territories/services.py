@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 
 from babel.numbers import is_currency
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,8 +32,10 @@ from PIL import Image, UnidentifiedImageError
 from cabas.accounts.models import User
 from cabas.audit import actions
 from cabas.audit.services import audit_record
+from cabas.pages.services import pages_create_defaults
 
 from .errors import TerritoryError
+from .middleware import domain_cache_key
 from .models import RESERVED_SLUGS, Territory, TerritoryMembership
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -114,7 +117,8 @@ def check_colour(value: str, field: str) -> str:
         raise TerritoryError(
             "colour_invalid",
             _(
-                "« %(value)s » n'est pas une couleur : utilisez le format #RRGGBB, par exemple #1d5e3a."
+                "« %(value)s » n'est pas une couleur : utilisez le format #RRGGBB, "
+                "par exemple #1d5e3a."
             )
             % {"value": colour[:20]},
             field,
@@ -250,8 +254,6 @@ def territory_create(
     actor_label: str = "",
 ) -> Territory:
     """A new territory with its default pages (and operators); nothing is saved on error."""
-    from cabas.pages.services import pages_create_defaults
-
     slug = check_slug(data.slug)
     name = check_name(data.name)
     lat, lon = check_centre(data.centre_lat, data.centre_lon)
@@ -427,6 +429,9 @@ def territory_set_domain(*, territory: Territory, domain: str, actor: User | Non
             target=locked,
             details={"domain": {"from": previous, "to": value}},
         )
+        # The middleware caches host → territory; forget both names once this commits.
+        forget = [domain_cache_key(name) for name in (previous, value) if name]
+        transaction.on_commit(lambda: cache.delete_many(forget))
     return locked
 
 
@@ -480,7 +485,8 @@ def logo_process(data: bytes) -> bytes:
         raise TerritoryError(
             "logo_ratio",
             _(
-                "Le logo est trop allongé (%(w)s × %(h)s pixels) : %(ratio)s fois plus large que haut au plus."
+                "Le logo est trop allongé (%(w)s × %(h)s pixels) : %(ratio)s fois plus "
+                "large que haut au plus."
             )
             % {"w": width, "h": height, "ratio": MAX_LOGO_RATIO},
             "logo",

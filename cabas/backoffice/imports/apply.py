@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from cabas.catalog.locks import lock_offers
@@ -24,6 +25,10 @@ from ..services import offers_start_tracking
 from .validation import ImportRow, Validation
 
 BATCH = 500
+# The only columns an import writes in bulk (names from this module, never from input).
+BULK_COLUMNS = frozenset(
+    {"sku", "price_cents", "is_active", "name", "brand", "quantity", "description"}
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def import_apply(
     deactivate_missing: bool,
     actor_id: int | None,
     reference: str,
+    reason: str = StockMovement.Reason.IMPORT,
 ) -> ApplySummary:
     """Write the lines of a valid import. Must run inside ``transaction.atomic``."""
     if not transaction.get_connection().in_atomic_block:
@@ -173,14 +179,14 @@ def import_apply(
         stock_restore(
             quantities=dict(chunk),
             reference=reference,
-            reason=StockMovement.Reason.IMPORT,
+            reason=reason,
             actor_id=actor_id,
         )
     for offer_id, quantity in exact:
         stock_set(
             offer_id=offer_id,
             quantity=quantity,
-            reason=StockMovement.Reason.IMPORT,
+            reason=reason,
             reference=reference,
             actor_id=actor_id,
         )
@@ -223,7 +229,9 @@ def _bulk_set(model: type[Offer] | type[Product], rows: list, now: dt.datetime) 
             by_field.setdefault(name, []).append((row.pk, getattr(row, name)))
     table = connection.ops.quote_name(model._meta.db_table)
     for name, pairs in sorted(by_field.items()):
-        column = connection.ops.quote_name(model._meta.get_field(name).column)
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field) and name in BULK_COLUMNS
+        column = connection.ops.quote_name(field.column)
         for chunk in _chunks(pairs):
             values = ", ".join(["(%s, %s)"] * len(chunk))
             params = [item for pair in chunk for item in pair]

@@ -19,13 +19,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from defusedxml import ElementTree
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 10 MB XLSX unzips to ~100 MB at most; more is a bomb
 CSV_DELIMITERS = (";", ",", "\t", "|")
-DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
+DELIMITER_NAMES = {
+    ";": gettext_lazy("point-virgule"),
+    ",": gettext_lazy("virgule"),
+    "\t": gettext_lazy("tabulation"),
+    "|": gettext_lazy("barre verticale"),
+}
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # Text that was UTF-8, read as Windows-1252 and saved again as UTF-8.
@@ -67,48 +74,60 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",")
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def check_size(size: int) -> None:
     if size > MAX_IMPORT_BYTES:
         raise FileError(
             "file_too_large",
-            f"Le fichier pèse {_megabytes(size)} Mo ; la limite est de "
-            f"{MAX_IMPORT_BYTES // 1024 // 1024} Mo. Enregistrez seulement la feuille des "
-            "produits en CSV, ou découpez le fichier.",
+            _(
+                "Le fichier pèse %(size)s Mo ; la limite est de %(value)s Mo. "
+                "Enregistrez seulement la feuille des produits en CSV, ou découpez le "
+                "fichier."
+            )
+            % {"size": _megabytes(size), "value": MAX_IMPORT_BYTES // 1024 // 1024},
         )
 
 
-_SIGNATURES: list[tuple[bytes, str]] = [
+_SIGNATURES: list[tuple[bytes, object]] = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
-    (b"%PDF", "un document PDF"),
-    (b"\x89PNG", "une image PNG"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"GIF8", "une image GIF"),
-    (b"RIFF", "un fichier audio, vidéo ou image (RIFF)"),
-    (b"MZ", "un programme Windows"),
-    (b"\x7fELF", "un programme"),
-    (b"\x1f\x8b", "une archive gzip"),
-    (b"Rar!", "une archive RAR"),
-    (b"7z\xbc\xaf", "une archive 7-Zip"),
+    (b"%PDF", gettext_lazy("un document PDF")),
+    (b"\x89PNG", gettext_lazy("une image PNG")),
+    (b"\xff\xd8\xff", gettext_lazy("une image JPEG")),
+    (b"GIF8", gettext_lazy("une image GIF")),
+    (b"RIFF", gettext_lazy("un fichier audio, vidéo ou image (RIFF)")),
+    (b"MZ", gettext_lazy("un programme Windows")),
+    (b"\x7fELF", gettext_lazy("un programme")),
+    (b"\x1f\x8b", gettext_lazy("une archive gzip")),
+    (b"Rar!", gettext_lazy("une archive RAR")),
+    (b"7z\xbc\xaf", gettext_lazy("une archive 7-Zip")),
 ]
 
 
 def sniff_format(content: bytes) -> str:
     """``csv``, ``xlsx`` or ``ods`` from the content; raises FileError for anything else."""
     if not content.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise FileError("empty_file", "Le fichier est vide.")
+        raise FileError("empty_file", _("Le fichier est vide."))
     for signature, name in _SIGNATURES:
         if content.startswith(signature):
             if name == "xls":
                 raise FileError(
                     "xls_format",
-                    "Ce fichier est au format Excel 97-2003 (.xls), que Cabas ne lit pas : "
-                    "dans Excel, « Enregistrer sous » → « Classeur Excel (.xlsx) » ou "
-                    "« CSV UTF-8 ».",
+                    _(
+                        "Ce fichier est au format Excel 97-2003 (.xls), que Cabas ne lit pas : "
+                        "dans Excel, « Enregistrer sous » → « Classeur Excel (.xlsx) » ou « CSV"
+                        " UTF-8 »."
+                    ),
                 )
             raise FileError(
                 "not_a_spreadsheet",
-                f"Ce fichier est {name}, pas un tableur. Choisissez un fichier CSV, XLSX "
-                "(Excel) ou ODS (LibreOffice).",
+                _(
+                    "Ce fichier est %(name)s, pas un tableur. Choisissez un fichier CSV, XLSX "
+                    "(Excel) ou ODS (LibreOffice)."
+                )
+                % {"name": name},
             )
     if content.startswith(b"PK\x03\x04"):
         return _zip_kind(content)
@@ -117,8 +136,10 @@ def sniff_format(content: bytes) -> str:
     if b"\x00" in content[:8192]:
         raise FileError(
             "binary_file",
-            "Ce fichier n'est pas un tableur lisible (contenu binaire). Choisissez un fichier "
-            "CSV, XLSX ou ODS.",
+            _(
+                "Ce fichier n'est pas un tableur lisible (contenu binaire). Choisissez un fichier "
+                "CSV, XLSX ou ODS."
+            ),
         )
     return "csv"
 
@@ -129,7 +150,7 @@ def _zip_kind(content: bytes) -> str:
             names = set(archive.namelist())
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise FileError(
-                    "zip_bomb", "Ce classeur décompressé est démesuré : il n'est pas importé."
+                    "zip_bomb", _("Ce classeur décompressé est démesuré : il n'est pas importé.")
                 )
             if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
                 return "ods"
@@ -138,19 +159,23 @@ def _zip_kind(content: bytes) -> str:
             if "mimetype" in names and b"opendocument.text" in archive.read("mimetype"):
                 raise FileError(
                     "not_a_spreadsheet",
-                    "Ce fichier est un document texte (ODT), pas un tableur.",
+                    _("Ce fichier est un document texte (ODT), pas un tableur."),
                 )
             if "word/document.xml" in names:
                 raise FileError(
-                    "not_a_spreadsheet", "Ce fichier est un document Word, pas un tableur."
+                    "not_a_spreadsheet", _("Ce fichier est un document Word, pas un tableur.")
                 )
     except zipfile.BadZipFile:
         raise FileError(
-            "corrupt_file", "Ce fichier est abîmé (archive illisible) : enregistrez-le à nouveau."
+            "corrupt_file",
+            _("Ce fichier est abîmé (archive illisible) : enregistrez-le à nouveau."),
         ) from None
     raise FileError(
         "not_a_spreadsheet",
-        "Ce fichier est une archive ZIP, pas un tableur. Choisissez un fichier CSV, XLSX ou ODS.",
+        _(
+            "Ce fichier est une archive ZIP, pas un tableur. Choisissez un fichier CSV, "
+            "XLSX ou ODS."
+        ),
     )
 
 
@@ -165,12 +190,15 @@ def read_table(content: bytes) -> Sheet:
     else:
         sheet = _read_csv(content)
     if not sheet.rows:
-        raise FileError("empty_file", "Le fichier ne contient aucune ligne remplie.")
+        raise FileError("empty_file", _("Le fichier ne contient aucune ligne remplie."))
     if len(sheet.rows) > MAX_ROWS + 1:
         raise FileError(
             "too_many_rows",
-            f"Le fichier compte {len(sheet.rows) - 1:,} lignes ; un import en accepte "
-            f"{MAX_ROWS:,} au plus. Découpez-le en plusieurs fichiers.".replace(",", "\u202f"),
+            _(
+                "Le fichier compte %(value)s lignes ; un import en accepte %(MAX_ROWS)s"
+                " au plus. Découpez-le en plusieurs fichiers."
+            )
+            % {"value": _thousands(len(sheet.rows) - 1), "MAX_ROWS": _thousands(MAX_ROWS)},
         )
     return sheet
 
@@ -201,8 +229,12 @@ def decode_text(content: bytes) -> tuple[str, str]:
     byte = content[position : position + 1].hex().upper() if first_error else "?"
     raise FileError(
         "encoding_unknown",
-        f"Encodage non reconnu : l'octet 0x{byte} (ligne {line}) n'existe ni en UTF-8 ni en "
-        "Windows-1252. Enregistrez le fichier en « CSV UTF-8 (délimité par des virgules) ».",
+        _(
+            "Encodage non reconnu : l'octet 0x%(byte)s (ligne %(line)s) n'existe ni"
+            " en UTF-8 ni en Windows-1252. Enregistrez le fichier en « CSV UTF-8 "
+            "(délimité par des virgules) »."
+        )
+        % {"byte": byte, "line": line},
     )
 
 
@@ -240,17 +272,23 @@ def _read_csv(content: bytes) -> Sheet:
         line = text[: mojibake.start()].count("\n") + 1
         raise FileError(
             "double_encoding",
-            f"Le texte contient « {mojibake.group(0).strip()} » (ligne {line}) au lieu de "
-            "lettres accentuées : le fichier a été converti deux fois. Ré-enregistrez-le depuis "
-            "le tableur en « CSV UTF-8 ».",
+            _(
+                "Le texte contient « %(value)s » (ligne %(line)s) au lieu de lettres "
+                "accentuées : le fichier a été converti deux fois. Ré-enregistrez-le "
+                "depuis le tableur en « CSV UTF-8 »."
+            )
+            % {"value": mojibake.group(0).strip(), "line": line},
         )
     sample = [line for line in text.splitlines()[:30] if line.strip()]
     delimiter = sniff_delimiter(sample)
     if not delimiter:
         raise FileError(
             "single_column",
-            "Une seule colonne trouvée : il faut au moins le nom (ou le code-barres) et le prix, "
-            "séparés par des points-virgules, des virgules ou des tabulations.",
+            _(
+                "Une seule colonne trouvée : il faut au moins le nom (ou le "
+                "code-barres) et le prix, séparés par des points-virgules, des virgules"
+                " ou des tabulations."
+            ),
         )
     sheet = Sheet(file_format="csv", rows=[], encoding=encoding, delimiter=delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -262,15 +300,20 @@ def _read_csv(content: bytes) -> Sheet:
             break
         except csv.Error as error:
             raise FileError(
-                "csv_malformed", f"Ligne {line} illisible ({error}) : guillemet non refermé ?"
+                "csv_malformed",
+                _("Ligne %(line)s illisible (%(error)s) : guillemet non refermé ?")
+                % {"line": line, "error": error},
             ) from None
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > MAX_COLUMNS * 4:
             raise FileError(
                 "too_many_columns",
-                f"Ligne {line} : {len(cells)} colonnes ; un import en accepte "
-                f"{MAX_COLUMNS} au plus.",
+                _(
+                    "Ligne %(line)s : %(cells)s colonnes ; un import en accepte "
+                    "%(MAX_COLUMNS)s au plus."
+                )
+                % {"line": line, "cells": len(cells), "MAX_COLUMNS": MAX_COLUMNS},
             )
         sheet.rows.append((line, list(cells)))
         if len(sheet.rows) > MAX_ROWS + 1:
@@ -295,15 +338,15 @@ def _width_problem(cells: list[str], width: int, delimiter: str, others: list[st
     if len(cells) == 1:
         for other in others:
             if len(_split(cells[0], other)) == width:
-                return (
-                    f"cette ligne est séparée par des « {DELIMITER_NAMES[other]} » alors que le "
-                    f"fichier utilise des « {DELIMITER_NAMES[delimiter]} »"
-                )
+                return _(
+                    "cette ligne est séparée par des « %(other)s » alors que le fichier "
+                    "utilise des « %(delimiter)s »"
+                ) % {"other": DELIMITER_NAMES[other], "delimiter": DELIMITER_NAMES[delimiter]}
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        return (
-            f"{len(cells)} valeurs pour {width} colonnes : une valeur contient sans doute un "
-            f"« {DELIMITER_NAMES[delimiter]} » ; mettez-la entre guillemets"
-        )
+        return _(
+            "%(cells)s valeurs pour %(width)s colonnes : une valeur contient sans "
+            "doute un « %(delimiter)s » ; mettez-la entre guillemets"
+        ) % {"cells": len(cells), "width": width, "delimiter": DELIMITER_NAMES[delimiter]}
     return ""
 
 
@@ -319,12 +362,15 @@ def _read_xlsx(content: bytes) -> Sheet:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise FileError(
             "corrupt_file",
-            f"Ce classeur Excel est illisible ({error.__class__.__name__}) : ouvrez-le et "
-            "enregistrez-le à nouveau.",
+            _(
+                "Ce classeur Excel est illisible (%(__name__)s) : ouvrez-le et "
+                "enregistrez-le à nouveau."
+            )
+            % {"__name__": error.__class__.__name__},
         ) from None
     try:
         if not workbook.worksheets:
-            raise FileError("empty_file", "Le classeur ne contient aucune feuille.")
+            raise FileError("empty_file", _("Le classeur ne contient aucune feuille."))
         worksheet = workbook.worksheets[0]
         rows: list[tuple[int, list[object]]] = []
         formulas: dict[tuple[int, int], str] = {}
@@ -448,7 +494,7 @@ def _read_ods(content: bytes) -> Sheet:
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, ArithmeticError):
         raise FileError(
             "corrupt_file",
-            "Ce classeur OpenDocument est illisible : ouvrez-le et enregistrez-le à nouveau.",
+            _("Ce classeur OpenDocument est illisible : ouvrez-le et enregistrez-le à nouveau."),
         ) from None
 
 

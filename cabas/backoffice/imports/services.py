@@ -12,6 +12,7 @@ import logging
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
 from cabas.search.services import search_index_offers_changed, search_index_products
@@ -38,7 +39,7 @@ def import_upload(*, shop: Shop, user: User, filename: str, content: bytes) -> I
     if len(sheet.rows) - header_index - 1 <= 0:
         raise FileError(
             "headers_only",
-            "Le fichier ne contient que la ligne d'en-têtes : aucun produit à importer.",
+            _("Le fichier ne contient que la ligne d'en-têtes : aucun produit à importer."),
         )
     headers = [display_value(cell) for cell in header_cells]
     return ImportJob.objects.create(
@@ -195,9 +196,10 @@ def import_run(*, job_id: int) -> ApplySummary | None:
                         "line": 0,
                         "column": "",
                         "value": "",
-                        "message": "Le catalogue a changé pendant l'import (une autre "
-                        "personne modifiait les mêmes articles) : rien n'a été enregistré, "
-                        "relancez l'import.",
+                        "message": _(
+                            "Le catalogue a changé pendant l'import (une autre personne modifiait "
+                            "les mêmes articles) : rien n'a été enregistré, relancez l'import."
+                        ),
                     }
                 ],
                 "error_count": 1,
@@ -217,8 +219,10 @@ def _unexpected() -> dict[str, object]:
                 "line": 0,
                 "column": "",
                 "value": "",
-                "message": "Erreur inattendue pendant l'import : rien n'a été enregistré. "
-                "L'incident est enregistré ; réessayez plus tard.",
+                "message": _(
+                    "Erreur inattendue pendant l'import : rien n'a été enregistré. "
+                    "L'incident est enregistré ; réessayez plus tard."
+                ),
             }
         ],
         "error_count": 1,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cabas.catalog.models import Offer, Product
 from cabas.shops.models import Shop
@@ -157,8 +158,10 @@ class _Line:
         value = self.cells[index]
         if isinstance(value, Formula):
             raise CellError(
-                "formule sans valeur calculée : ouvrez le fichier dans votre tableur et "
-                "enregistrez-le, ou remplacez la formule par sa valeur"
+                _(
+                    "formule sans valeur calculée : ouvrez le fichier dans votre tableur et"
+                    " enregistrez-le, ou remplacez la formule par sa valeur"
+                )
             )
         return value
 
@@ -202,7 +205,9 @@ def validate_sheet(
     errors = result.errors
     if "price" not in mapping and "stock" not in mapping and "active" not in mapping:
         errors.append(
-            RowError(0, "", "", "Choisissez la colonne du prix (ou du stock pour une mise à jour).")
+            RowError(
+                0, "", "", _("Choisissez la colonne du prix (ou du stock pour une mise à jour).")
+            )
         )
     if not {"sku", "gtin", "name"} & set(mapping):
         errors.append(
@@ -210,8 +215,10 @@ def validate_sheet(
                 0,
                 "",
                 "",
-                "Choisissez au moins la colonne de la désignation, de la référence ou du "
-                "code-barres.",
+                _(
+                    "Choisissez au moins la colonne de la désignation, de la référence ou "
+                    "du code-barres."
+                ),
             )
         )
     if errors:
@@ -252,16 +259,19 @@ def validate_sheet(
             line.error(
                 mapping,
                 "sku" if "sku" in mapping else "name",
-                f"référence « {row.sku} » déjà présente ligne {seen_sku[row.sku]} "
-                "(chaque article une seule fois)",
+                _(
+                    "référence « %(sku)s » déjà présente ligne %(sku2)s (chaque article une"
+                    " seule fois)"
+                )
+                % {"sku": row.sku, "sku2": seen_sku[row.sku]},
             )
             continue
         if row.gtin and row.gtin in seen_gtin:
             line.error(
                 mapping,
                 "gtin",
-                f"code-barres déjà présent ligne {seen_gtin[row.gtin]} "
-                "(chaque article une seule fois)",
+                _("code-barres déjà présent ligne %(gtin)s (chaque article une seule fois)")
+                % {"gtin": seen_gtin[row.gtin]},
             )
             continue
         seen_sku[row.sku] = row.line
@@ -324,7 +334,8 @@ def _match(
         line.error(
             mapping,
             "gtin",
-            f"la référence « {row.sku} » est déjà associée au code-barres {existing.gtin}",
+            _("la référence « %(sku)s » est déjà associée au code-barres %(gtin)s")
+            % {"sku": row.sku, "gtin": existing.gtin},
         )
         return
     if existing is None and row.gtin:
@@ -334,7 +345,7 @@ def _match(
     if not row.sku:
         row.sku = existing.sku if existing else generated_sku(row.gtin, row.name)
     if not row.sku:
-        line.error(mapping, "name", "ligne sans référence, code-barres ni désignation")
+        line.error(mapping, "name", _("ligne sans référence, code-barres ni désignation"))
         return
     row.existing = existing
     if existing is not None:
@@ -342,8 +353,11 @@ def _match(
             line.error(
                 mapping,
                 "sku",
-                f"ce code-barres est vendu sous la référence « {existing.sku} », et « {row.sku} » "
-                "désigne déjà un autre article",
+                _(
+                    "ce code-barres est vendu sous la référence « %(sku)s », et « %(sku2)s "
+                    "» désigne déjà un autre article"
+                )
+                % {"sku": existing.sku, "sku2": row.sku},
             )
         return
     if row.gtin:
@@ -353,9 +367,9 @@ def _match(
         line.error(
             mapping,
             "name",
-            "désignation manquante (le code-barres n'est pas dans le catalogue de référence)"
+            _("désignation manquante (le code-barres n'est pas dans le catalogue de référence)")
             if row.gtin
-            else "désignation manquante",
+            else _("désignation manquante"),
         )
     if row.price_cents is None:
-        line.error(mapping, "price", "prix manquant : il est nécessaire pour un nouvel article")
+        line.error(mapping, "price", _("prix manquant : il est nécessaire pour un nouvel article"))

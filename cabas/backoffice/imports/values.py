@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " "})
 _CURRENCY_RE = re.compile(r"(€|eur(?:os?)?\b|euros?\b)", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -33,8 +35,10 @@ def is_formula_text(text: str) -> bool:
 
 def _formula_error(_text: str) -> CellError:
     return CellError(
-        "c'est une formule, pas une valeur : enregistrez le fichier avec les valeurs "
-        "calculées (ou copiez puis collez « valeurs seulement »)"
+        _(
+            "c'est une formule, pas une valeur : enregistrez le fichier avec les "
+            "valeurs calculées (ou copiez puis collez « valeurs seulement »)"
+        )
     )
 
 
@@ -54,12 +58,13 @@ def _decimal_text(text: str) -> str:
     return text
 
 
-def parse_price_cents(value: object) -> int:
-    """``2,50 €``, ``2.5``, ``€ 2,50``, ``1 234,00``, a numeric cell → cents (> 0)."""
+def parse_price_cents(value: object, *, allow_zero: bool = False) -> int:
+    """``2,50 €``, ``2.5``, ``€ 2,50``, ``1 234,00``, a numeric cell → cents (> 0, or ≥ 0
+    with ``allow_zero`` for fees)."""
     if isinstance(value, bool) or value is None:
-        raise CellError("prix manquant")
+        raise CellError(_("prix manquant"))
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise CellError("c'est une date, pas un prix : vérifiez la colonne choisie")
+        raise CellError(_("c'est une date, pas un prix : vérifiez la colonne choisie"))
     if isinstance(value, float):
         # A computed cell (2.5 * 1.2) carries binary noise: 3.0000000000000004.
         amount = Decimal(repr(round(value, 6)))
@@ -68,27 +73,27 @@ def parse_price_cents(value: object) -> int:
     else:
         text = str(value).translate(_SPACES).strip()
         if not text:
-            raise CellError("prix manquant")
+            raise CellError(_("prix manquant"))
         if is_formula_text(text):
             raise _formula_error(text)
         bare = _CURRENCY_RE.sub("", text).strip()
         bare = _decimal_text(bare)
         if not _NUMBER_RE.match(bare):
-            raise CellError("ce n'est pas un prix (exemples acceptés : 2,50 — 2.50 — 2,50 €)")
+            raise CellError(_("ce n'est pas un prix (exemples acceptés : 2,50 — 2.50 — 2,50 €)"))
         try:
             amount = Decimal(bare)
         except InvalidOperation:
-            raise CellError("ce n'est pas un prix") from None
+            raise CellError(_("ce n'est pas un prix")) from None
     if amount < 0:
-        raise CellError("un prix ne peut pas être négatif")
+        raise CellError(_("un prix ne peut pas être négatif"))
     cents = amount * 100
     if cents != cents.to_integral_value():
-        raise CellError("un prix a au plus deux chiffres après la virgule")
+        raise CellError(_("un prix a au plus deux chiffres après la virgule"))
     cents_int = int(cents)
-    if cents_int == 0:
-        raise CellError("le prix doit être supérieur à 0")
+    if cents_int == 0 and not allow_zero:
+        raise CellError(_("le prix doit être supérieur à 0"))
     if cents_int > 10_000_000:
-        raise CellError("prix supérieur à 100 000 € : faute de frappe ?")
+        raise CellError(_("prix supérieur à 100 000 € : faute de frappe ?"))
     return cents_int
 
 
@@ -97,7 +102,7 @@ def parse_stock(value: object) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise CellError("c'est une date, pas une quantité")
+        raise CellError(_("c'est une date, pas une quantité"))
     if isinstance(value, float):
         number = Decimal(repr(round(value, 6)))
     elif isinstance(value, int | Decimal):
@@ -110,14 +115,14 @@ def parse_stock(value: object) -> int | None:
             raise _formula_error(text)
         bare = _decimal_text(text)
         if not _NUMBER_RE.match(bare):
-            raise CellError("ce n'est pas une quantité (un nombre entier, par exemple 12)")
+            raise CellError(_("ce n'est pas une quantité (un nombre entier, par exemple 12)"))
         number = Decimal(bare)
     if number < 0:
-        raise CellError("le stock ne peut pas être négatif (mettez 0 si l'article est épuisé)")
+        raise CellError(_("le stock ne peut pas être négatif (mettez 0 si l'article est épuisé)"))
     if number != number.to_integral_value():
-        raise CellError("le stock doit être un nombre entier")
+        raise CellError(_("le stock doit être un nombre entier"))
     if number > 1_000_000:
-        raise CellError("stock supérieur à un million : faute de frappe ?")
+        raise CellError(_("stock supérieur à un million : faute de frappe ?"))
     return int(number)
 
 
@@ -130,7 +135,7 @@ def parse_flag(value: object) -> bool:
     if isinstance(value, int | float):
         if value in (0, 1):
             return bool(value)
-        raise CellError("attendu : oui ou non")
+        raise CellError(_("attendu : oui ou non"))
     text = " ".join(str(value).lower().split())
     if text == "":
         return True
@@ -138,7 +143,7 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError("attendu : oui ou non")
+    raise CellError(_("attendu : oui ou non"))
 
 
 def parse_text(value: object, limit: int, *, required: bool = False) -> str:
@@ -154,13 +159,16 @@ def parse_text(value: object, limit: int, *, required: bool = False) -> str:
     if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
         text = text[1:]  # our own export's escaping, read back
     if required and not text:
-        raise CellError("valeur manquante")
+        raise CellError(_("valeur manquante"))
     if is_formula_text(text):
         raise CellError(
-            "une formule ou une commande (« = » au début) n'est pas acceptée dans un texte"
+            _("une formule ou une commande (« = » au début) n'est pas acceptée dans un texte")
         )
     if len(text) > limit:
-        raise CellError(f"trop long ({len(text)} caractères, {limit} au plus)")
+        raise CellError(
+            _("trop long (%(text)s caractères, %(limit)s au plus)")
+            % {"text": len(text), "limit": limit}
+        )
     return text
 
 
@@ -169,10 +177,10 @@ def gtin_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise CellError("ce n'est pas un code-barres")
+        raise CellError(_("ce n'est pas un code-barres"))
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError("ce n'est pas un code-barres")
+            raise CellError(_("ce n'est pas un code-barres"))
         return str(int(value))
     if isinstance(value, int | Decimal):
         return str(int(value))
@@ -181,7 +189,9 @@ def gtin_text(value: object) -> str:
         raise _formula_error(text)
     if _SCIENTIFIC_RE.match(text):
         raise CellError(
-            "code-barres abîmé par le tableur (notation scientifique) : mettez la colonne au "
-            "format Texte puis ressaisissez les codes"
+            _(
+                "code-barres abîmé par le tableur (notation scientifique) : mettez la "
+                "colonne au format Texte puis ressaisissez les codes"
+            )
         )
     return text.replace(" ", "")

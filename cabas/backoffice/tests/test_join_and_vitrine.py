@@ -168,6 +168,8 @@ def test_week_rows_become_grouped_osm_syntax_and_back():
     assert osm_to_week(expression) == week
     assert week_to_osm([split] * 5 + [[], []]) == "Mo-Fr 09:00-12:30,14:00-19:00"
     assert osm_to_week("Mo-Fr 08:00-20:00; PH off") is None
+    assert osm_to_week("24/7") == [[("00:00", "24:00")]] * 7
+    assert hours.is_valid(week_to_osm(osm_to_week("24/7")))
     assert osm_to_week("Mo-Su 06:00-10:00,12:00-14:00,18:00-22:00") is None
 
 
@@ -249,3 +251,78 @@ def test_dashboard_lists_only_my_shops(shop, owner, other_shop, other_owner):
     page = login(owner).get(reverse("backoffice:dashboard")).content.decode()
     assert shop.name in page and other_shop.name not in page
     assert User.objects.count() == 2
+
+
+# -- pickup and delivery ----------------------------------------------------------------------
+
+
+def test_fulfilment_settings_are_saved_and_the_service_flags_follow(shop, merchant):
+    from cabas.fulfilment.models import ShopFulfilment
+
+    url = shop_url("fulfilment", shop)
+    page = merchant.get(url).content.decode()
+    assert 'name="slot_minutes" value="30"' in page
+    data = {
+        "slot_minutes": "15",
+        "lead_minutes": "120",
+        "capacity_per_slot": "3",
+        "horizon_days": "5",
+        "delivery_enabled": "on",
+        "delivery_slot_minutes": "60",
+        "delivery_capacity_per_slot": "2",
+    }
+    assert merchant.post(url, data).status_code == 302
+    row = ShopFulfilment.objects.get(shop=shop)
+    assert (row.pickup_enabled, row.slot_minutes, row.lead_minutes, row.capacity_per_slot) == (
+        False,
+        15,
+        120,
+        3,
+    )
+    assert row.delivery_enabled and row.delivery_slot_minutes == 60
+    shop.refresh_from_db()
+    assert (shop.offers_click_collect, shop.offers_delivery) == (False, True)
+    response = merchant.post(url, {**data, "slot_minutes": "2"})
+    assert (
+        response.status_code == 400
+        and 'aria-describedby="id_slot_minutes-erreur"' in response.content.decode()
+    )
+    # The vitrine's flags and the settings stay in line
+    merchant.post(shop_url("vitrine", shop), {"name": shop.name, "offers_click_collect": "on"})
+    row.refresh_from_db()
+    assert (row.pickup_enabled, row.delivery_enabled) == (True, False)
+
+
+def test_delivery_zones_by_radius_or_postcodes_with_fees(shop, merchant):
+    from cabas.fulfilment.models import DeliveryZone
+
+    add = shop_url("zone_add", shop)
+    merchant.post(
+        add,
+        {
+            "name": "Quartier",
+            "kind": "radius",
+            "radius_km": "2,5",
+            "fee": "3,50 €",
+            "minimum": "20",
+        },
+    )
+    merchant.post(
+        add, {"name": "Agglo", "kind": "postcodes", "postcodes": "38000, 38100", "fee": "0"}
+    )
+    zones = {z.name: z for z in DeliveryZone.objects.filter(shop=shop)}
+    assert (
+        zones["Quartier"].radius_km,
+        zones["Quartier"].fee_cents,
+        zones["Quartier"].minimum_order_cents,
+    ) == (2.5, 350, 2000)
+    assert (zones["Agglo"].postcodes, zones["Agglo"].fee_cents) == ("38000 38100", 0)
+    response = merchant.post(
+        add, {"name": "Faux", "kind": "postcodes", "postcodes": "380 Lyon", "fee": "1"}
+    )
+    assert (
+        response.status_code == 400
+        and "Codes postaux invalides : 380, Lyon." in response.content.decode()
+    )
+    merchant.post(shop_url("zone_delete", shop, zone_id=zones["Agglo"].pk))
+    assert DeliveryZone.objects.filter(shop=shop).count() == 1

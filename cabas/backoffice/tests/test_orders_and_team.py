@@ -26,7 +26,7 @@ def test_board_shows_new_orders_and_the_fragment_polls(shop, merchant, offer):
     order = place_order(offer, 2)
     page = merchant.get(shop_url("orders", shop)).content.decode()
     assert f"Commande {order.pk}" in page and "Claire" in page and "2 × Café moulu" in page
-    assert 'hx-trigger="every 10s"' in page and "board.js" in page
+    assert 'hx-trigger="every 10s, refresh"' in page and "board.js" in page
     fragment = merchant.get(shop_url("orders", shop), HTTP_HX_REQUEST="true").content.decode()
     assert f'data-placed="{order.pk}"' in fragment and "<html" not in fragment
 

@@ -13,6 +13,7 @@ from cabas.backoffice.imports.services import import_upload
 from cabas.backoffice.models import TeamInvitation
 from cabas.catalog.models import Offer
 from cabas.factories import OfferFactory, ShopClosureFactory, ShopFactory, TerritoryFactory
+from cabas.fulfilment.models import DeliveryZone
 from cabas.shops.models import ShopMembership
 
 from .conftest import bearer, login, place_order, shop_url
@@ -40,7 +41,11 @@ def foreign(other_shop, other_owner):
     )
     token, _raw = api_token_create(territory=other_shop.territory, shop=other_shop, name="t")
     membership = ShopMembership.objects.get(shop=other_shop, user=other_owner)
+    zone = DeliveryZone.objects.create(
+        territory=other_shop.territory, shop=other_shop, name="Centre", kind="radius", radius_km=2
+    )
     return {
+        "zone_id": zone.pk,
         "offer_id": offer.pk,
         "closure_id": closure.pk,
         "job_id": job.pk,
@@ -71,6 +76,7 @@ def test_every_shop_page_is_covered_by_the_walk():
         "invitation_id",
         "token_id",
         "membership_id",
+        "zone_id",
     }
     resolver = get_resolver()
     mounted = [p for p in resolver.url_patterns if isinstance(p, URLResolver)]
@@ -131,8 +137,11 @@ def test_staff_cannot_reach_owner_pages(shop, staff, owner):
         "api_token_delete",
         "invitation_revoke",
         "team_remove",
+        "fulfilment",
+        "zone_add",
+        "zone_delete",
     }
-    ids = {"token_id": 1, "invitation_id": 1, "membership_id": 1}
+    ids = {"token_id": 1, "invitation_id": 1, "membership_id": 1, "zone_id": 1}
     for pattern in shop_patterns():
         if pattern.name in owner_only:
             response = client.post(

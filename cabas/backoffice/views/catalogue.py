@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cabas.catalog.models import Offer, StockMovement
@@ -103,7 +104,9 @@ def offer_edit(request: HttpRequest, member: MemberShop, offer_id: int) -> HttpR
         else:
             saved = True
             if not is_htmx(request):
-                messages.success(request, f"« {offer.product.name} » enregistré.")
+                messages.success(
+                    request, _("« %(name)s » enregistré.") % {"name": offer.product.name}
+                )
                 return redirect(request.POST.get("next") or _catalogue_url(member))
             form = _edit_form(offer)
     context = {"row": {"offer": offer, "form": form}, "saved": saved}
@@ -132,7 +135,7 @@ def offer_new(request: HttpRequest, member: MemberShop) -> HttpResponse:
         try:
             gtin = normalise_gtin(lookup)
         except GtinError as error:
-            gtin_error = f"Code-barres : {error.reason}."
+            gtin_error = _("Code-barres : %(reason)s.") % {"reason": error.reason}
         else:
             reference = product_reference(shop.territory_id, gtin)
             initial = {"gtin": gtin}
@@ -160,7 +163,9 @@ def offer_new(request: HttpRequest, member: MemberShop) -> HttpResponse:
         except OfferError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"« {offer.product.name} » est en vente.")
+            messages.success(
+                request, _("« %(name)s » est en vente.") % {"name": offer.product.name}
+            )
             if "another" in request.POST:
                 return redirect(
                     reverse(
@@ -201,7 +206,7 @@ def offer_photo(request: HttpRequest, member: MemberShop, offer_id: int) -> Http
         except (PhotoError, OfferError) as error:
             form.add_error("photo", error.message)
         else:
-            messages.success(request, "Photo enregistrée.")
+            messages.success(request, _("Photo enregistrée."))
             return redirect(
                 "backoffice:offer_edit",
                 territory=member.shop.territory.slug,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +20,12 @@ from ..selectors import MemberShop
 from .common import is_htmx, render_shop
 
 PREVIEW_ROWS = 10
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
 SHOWN_ERRORS = 200
 # Room for the multipart envelope and the form's other fields.
 REQUEST_OVERHEAD = 64 * 1024
@@ -137,6 +144,7 @@ def import_job(request: HttpRequest, member: MemberShop, job_id: int) -> HttpRes
             "errors": validation.errors[:SHOWN_ERRORS] if validation else [],
             "preview": preview,
             "columns": [(column_letter(i), header) for i, header in enumerate(job.headers)],
+            "encoding": ENCODING_NAMES.get(job.encoding, job.encoding),
             "new_count": sum(1 for row in validation.rows if row.existing is None)
             if validation
             else 0,
@@ -155,7 +163,9 @@ def import_start(request: HttpRequest, member: MemberShop, job_id: int) -> HttpR
     job = imports.import_start(job=_job(member, job_id))
     if job.status == ImportJob.Status.UPLOADED:
         messages.error(
-            request, f"{job.error_count} erreur(s) dans le fichier : rien n'a été importé."
+            request,
+            _("%(error_count)s erreur(s) dans le fichier : rien n'a été importé.")
+            % {"error_count": job.error_count},
         )
         return _job_redirect(member, job)
     return _job_redirect(member, job, "import_progress")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +18,7 @@ from cabas.territories.selectors import active_territories, territory_by_slug
 from .. import selectors, services
 from ..errors import JoinError, TeamError
 from ..forms import ClaimForm, ClaimSearchForm, CreateShopForm
+from ..team import services as team_services
 
 
 @never_cache
@@ -86,8 +88,11 @@ def join_claim(request: HttpRequest, territory: str, shop: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Votre demande pour « {target.name} » est envoyée au territoire : vous "
-                "aurez accès à son espace dès qu'elle sera validée.",
+                _(
+                    "Votre demande pour « %(name)s » est envoyée au territoire : vous aurez"
+                    " accès à son espace dès qu'elle sera validée."
+                )
+                % {"name": target.name},
             )
             return redirect("backoffice:dashboard")
     return render(
@@ -122,8 +127,10 @@ def join_create(request: HttpRequest, territory: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Votre commerce est créé. Complétez sa vitrine (horaires, services) pendant que "
-                "le territoire le valide.",
+                _(
+                    "Votre commerce est créé. Complétez sa vitrine (horaires, services) "
+                    "pendant que le territoire le valide."
+                ),
             )
             return redirect("backoffice:shop_home", territory=place.slug, shop=shop.slug)
     return render(request, "backoffice/join_create.html", {"place": place, "form": form})
@@ -135,12 +142,14 @@ def join_create(request: HttpRequest, territory: str) -> HttpResponse:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            membership = services.team_accept(raw_token=token, user=request.user)  # type: ignore[arg-type]
+            membership = team_services.team_accept(raw_token=token, user=request.user)  # type: ignore[arg-type]
         except TeamError as error:
             return render(
                 request, "backoffice/invitation.html", {"error": error.message}, status=400
             )
-        messages.success(request, f"Bienvenue dans l'équipe de {membership.shop.name}.")
+        messages.success(
+            request, _("Bienvenue dans l'équipe de %(name)s.") % {"name": membership.shop.name}
+        )
         return redirect(
             "backoffice:shop_home",
             territory=membership.shop.territory.slug,

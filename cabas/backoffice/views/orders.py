@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cabas.orders.errors import TransitionError
@@ -19,18 +21,18 @@ from ..selectors import MemberShop
 from .common import is_htmx, render_shop
 
 COLUMNS = [
-    (OrderStatus.PLACED, "À accepter"),
-    (OrderStatus.ACCEPTED, "À préparer"),
-    (OrderStatus.READY, "Prêtes, à remettre"),
-    (OrderStatus.OUT_FOR_DELIVERY, "En livraison"),
+    (OrderStatus.PLACED, gettext_lazy("À accepter")),
+    (OrderStatus.ACCEPTED, gettext_lazy("À préparer")),
+    (OrderStatus.READY, gettext_lazy("Prêtes, à remettre")),
+    (OrderStatus.OUT_FOR_DELIVERY, gettext_lazy("En livraison")),
 ]
 # Buttons of the board; collecting goes through the pickup code form.
 BUTTONS = {
-    OrderStatus.ACCEPTED: "Accepter",
-    OrderStatus.READY: "Marquer prête",
-    OrderStatus.OUT_FOR_DELIVERY: "Partie en livraison",
-    OrderStatus.DELIVERED: "Livrée",
-    OrderStatus.NO_SHOW: "Client absent",
+    OrderStatus.ACCEPTED: gettext_lazy("Accepter"),
+    OrderStatus.READY: gettext_lazy("Marquer prête"),
+    OrderStatus.OUT_FOR_DELIVERY: gettext_lazy("Partie en livraison"),
+    OrderStatus.DELIVERED: gettext_lazy("Livrée"),
+    OrderStatus.NO_SHOW: gettext_lazy("Client absent"),
 }
 
 
@@ -79,11 +81,13 @@ def order_move(request: HttpRequest, member: MemberShop, order_id: int) -> HttpR
     if to_status == OrderStatus.REFUSED:
         form = RefuseForm(request.POST)
         if not form.is_valid():
-            messages.error(request, f"Commande {order.pk} : indiquez le motif du refus.")
+            messages.error(
+                request, _("Commande %(pk)s : indiquez le motif du refus.") % {"pk": order.pk}
+            )
             return _board_redirect(member)
         note = form.cleaned_data["reason"]
     elif to_status not in BUTTONS:
-        messages.error(request, "Action inconnue.")
+        messages.error(request, _("Action inconnue."))
         return _board_redirect(member)
     try:
         order_transition(
@@ -95,9 +99,15 @@ def order_move(request: HttpRequest, member: MemberShop, order_id: int) -> HttpR
             note=note,
         )
     except TransitionError as error:
-        messages.error(request, f"Commande {order.pk} : {error.message}")
+        messages.error(
+            request, _("Commande %(pk)s : %(message)s") % {"pk": order.pk, "message": error.message}
+        )
     else:
-        messages.success(request, f"Commande {order.pk} : {OrderStatus(to_status).label}.")
+        messages.success(
+            request,
+            _("Commande %(pk)s : %(value)s.")
+            % {"pk": order.pk, "value": OrderStatus(to_status).label},
+        )
     if is_htmx(request):
         context = {**_board_context(member), "htmx": True}
         return render_shop(request, member, "backoffice/_board.html", context)
@@ -114,8 +124,11 @@ def order_pickup(request: HttpRequest, member: MemberShop) -> HttpResponse:
         if order is None:
             messages.error(
                 request,
-                f"Aucune commande prête avec le code « {form.cleaned_data['code']} » : vérifiez "
-                "le code, ou que la commande est marquée prête.",
+                _(
+                    "Aucune commande prête avec le code « %(code)s » : vérifiez le code, ou"
+                    " que la commande est marquée prête."
+                )
+                % {"code": form.cleaned_data["code"]},
             )
         else:
             try:
@@ -125,14 +138,17 @@ def order_pickup(request: HttpRequest, member: MemberShop) -> HttpResponse:
                     role=Role.SHOP,
                     actor_id=request.user.pk,
                     shop_id=member.shop.pk,
-                    note="code de retrait vérifié",
+                    note=_("code de retrait vérifié"),
                 )
             except TransitionError as error:
-                messages.error(request, f"Commande {order.pk} : {error.message}")
+                messages.error(
+                    request,
+                    _("Commande %(pk)s : %(message)s") % {"pk": order.pk, "message": error.message},
+                )
             else:
-                messages.success(request, f"Commande {order.pk} remise au client.")
+                messages.success(request, _("Commande %(pk)s remise au client.") % {"pk": order.pk})
     else:
-        messages.error(request, "Tapez ou scannez le code de retrait.")
+        messages.error(request, _("Tapez ou scannez le code de retrait."))
     return _board_redirect(member)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
@@ -52,7 +53,7 @@ def vitrine(request: HttpRequest, member: MemberShop) -> HttpResponse:
     form = VitrineForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.shop_update_vitrine(shop=shop, values=form.cleaned_data)
-        messages.success(request, "Vitrine enregistrée.")
+        messages.success(request, _("Vitrine enregistrée."))
         return _shop_redirect(member, "vitrine")
     return render_shop(
         request, member, "backoffice/vitrine.html", {"form": form}, section="vitrine"
@@ -100,7 +101,8 @@ def opening_hours(request: HttpRequest, member: MemberShop) -> HttpResponse:
                 form.add_error(None, error.message)
             else:
                 messages.success(
-                    request, f"Horaires enregistrés : {expression or 'non renseignés'}."
+                    request,
+                    _("Horaires enregistrés : %(s)s.") % {"s": expression or "non renseignés"},
                 )
                 return _shop_redirect(member, "opening_hours")
     return render_shop(
@@ -134,7 +136,7 @@ def closure_add(request: HttpRequest, member: MemberShop) -> HttpResponse:
         except JoinError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "Fermeture exceptionnelle ajoutée.")
+            messages.success(request, _("Fermeture exceptionnelle ajoutée."))
             return _shop_redirect(member, "opening_hours")
     return render_shop(
         request,
@@ -157,5 +159,5 @@ def closure_add(request: HttpRequest, member: MemberShop) -> HttpResponse:
 def closure_delete(request: HttpRequest, member: MemberShop, closure_id: int) -> HttpResponse:
     if not services.closure_delete(shop=member.shop, closure_id=closure_id):
         raise Http404("unknown closure")
-    messages.success(request, "Fermeture supprimée.")
+    messages.success(request, _("Fermeture supprimée."))
     return _shop_redirect(member, "opening_hours")

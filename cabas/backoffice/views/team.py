@@ -6,16 +6,20 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cabas.apitokens.selectors import shop_api_tokens
 from cabas.apitokens.services import api_token_create, api_token_revoke
 
-from .. import selectors, services
+from .. import selectors
 from ..access import merchant_view
 from ..errors import TeamError
-from ..forms import InviteForm, TokenForm
+from ..feeds import services as feeds
+from ..forms import FeedForm, InviteForm, TokenForm
+from ..models import StockFeed
 from ..selectors import MemberShop
+from ..team import services as team_services
 from .common import render_shop
 
 
@@ -53,7 +57,7 @@ def team_invite(request: HttpRequest, member: MemberShop) -> HttpResponse:
             reverse("backoffice:invitation_accept", args=["TOKEN"])
         ).replace("TOKEN", "{token}")
         try:
-            services.team_invite(
+            team_services.team_invite(
                 shop=member.shop,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -63,7 +67,10 @@ def team_invite(request: HttpRequest, member: MemberShop) -> HttpResponse:
         except TeamError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
             return _team_redirect(member)
     return _team_page(request, member, form, status=400)
 
@@ -71,9 +78,9 @@ def team_invite(request: HttpRequest, member: MemberShop) -> HttpResponse:
 @merchant_view(owner_only=True)
 @require_POST
 def invitation_revoke(request: HttpRequest, member: MemberShop, invitation_id: int) -> HttpResponse:
-    if not services.team_revoke_invitation(shop=member.shop, invitation_id=invitation_id):
+    if not team_services.team_revoke_invitation(shop=member.shop, invitation_id=invitation_id):
         raise Http404("unknown invitation")
-    messages.success(request, "Invitation annulée.")
+    messages.success(request, _("Invitation annulée."))
     return _team_redirect(member)
 
 
@@ -81,13 +88,13 @@ def invitation_revoke(request: HttpRequest, member: MemberShop, invitation_id: i
 @require_POST
 def team_remove(request: HttpRequest, member: MemberShop, membership_id: int) -> HttpResponse:
     try:
-        services.team_remove(shop=member.shop, membership_id=membership_id)
+        team_services.team_remove(shop=member.shop, membership_id=membership_id)
     except TeamError as error:
         if error.code == "not_found":
             raise Http404("unknown member") from None
         messages.error(request, error.message)
     else:
-        messages.success(request, "Membre retiré de l'équipe.")
+        messages.success(request, _("Membre retiré de l'équipe."))
     return _team_redirect(member)
 
 
@@ -104,6 +111,22 @@ def api_tokens(request: HttpRequest, member: MemberShop) -> HttpResponse:
             created_by_id=request.user.pk,
         )
         form = TokenForm()
+    return _api_page(request, member, form, created=created)
+
+
+def _api_page(request, member, form, *, created=None, feed_form=None, status=200) -> HttpResponse:
+    feed = StockFeed.objects.filter(territory_id=member.shop.territory_id, shop=member.shop).first()
+    if feed_form is None:
+        initial = (
+            {
+                "url": feed.url,
+                "interval_minutes": feed.interval_minutes,
+                "is_active": feed.is_active,
+            }
+            if feed
+            else None
+        )
+        feed_form = FeedForm(initial=initial)
     return render_shop(
         request,
         member,
@@ -113,8 +136,46 @@ def api_tokens(request: HttpRequest, member: MemberShop) -> HttpResponse:
             "created": created,
             "tokens": shop_api_tokens(member.shop),
             "api_base": request.build_absolute_uri("/api/v1/merchant/"),
+            "feed": feed,
+            "feed_form": feed_form,
         },
         section="api",
+        status=status,
+    )
+
+
+@merchant_view(owner_only=True)
+@require_POST
+def feed_save(request: HttpRequest, member: MemberShop) -> HttpResponse:
+    feed_form = FeedForm(request.POST)
+    if feed_form.is_valid():
+        try:
+            feeds.feed_save(
+                shop=member.shop,
+                url=feed_form.cleaned_data["url"],
+                interval_minutes=feed_form.cleaned_data["interval_minutes"],
+                is_active=feed_form.cleaned_data["is_active"],
+            )
+        except ValueError as error:
+            feed_form.add_error("url", str(error))
+        else:
+            messages.success(
+                request, _("Flux de stock enregistré : première synchronisation lancée.")
+            )
+            return redirect(
+                "backoffice:api_tokens", territory=member.shop.territory.slug, shop=member.shop.slug
+            )
+    return _api_page(request, member, TokenForm(), feed_form=feed_form, status=400)
+
+
+@merchant_view(owner_only=True)
+@require_POST
+def feed_pull_now(request: HttpRequest, member: MemberShop) -> HttpResponse:
+    if feeds.feed_pull_now(shop=member.shop) is None:
+        raise Http404("no feed")
+    messages.success(request, _("Synchronisation demandée : l'état se met à jour dans un instant."))
+    return redirect(
+        "backoffice:api_tokens", territory=member.shop.territory.slug, shop=member.shop.slug
     )
 
 
@@ -123,7 +184,7 @@ def api_tokens(request: HttpRequest, member: MemberShop) -> HttpResponse:
 def api_token_delete(request: HttpRequest, member: MemberShop, token_id: int) -> HttpResponse:
     if not api_token_revoke(token_id=token_id, shop=member.shop):
         raise Http404("unknown token")
-    messages.success(request, "Jeton révoqué : il ne fonctionne plus.")
+    messages.success(request, _("Jeton révoqué : il ne fonctionne plus."))
     return redirect(
         "backoffice:api_tokens", territory=member.shop.territory.slug, shop=member.shop.slug
     )

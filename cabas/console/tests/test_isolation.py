@@ -27,7 +27,7 @@ from cabas.fulfilment.models import CollectionPoint, CollectionPointShop
 from cabas.pages.models import Announcement, Page
 from cabas.shops.models import Shop
 
-from .conftest import World
+from .fixtures import World
 
 pytestmark = pytest.mark.django_db
 
@@ -217,9 +217,7 @@ def _snapshot(world: World) -> dict:
             territory.domain,
         ),
         "shops": sorted(
-            Shop.objects.filter(territory=territory).values_list(
-                "pk", "status", "category_id"
-            )
+            Shop.objects.filter(territory=territory).values_list("pk", "status", "category_id")
         ),
         "application": type(world.application)
         .objects.filter(pk=world.application.pk)
@@ -267,11 +265,7 @@ def test_an_operator_reaches_no_other_territory_in_the_console(
             if data is not None:
                 refused.append((name, "POST A/objB", url, client.post(url, data).status_code))
 
-    wrong = [
-        entry
-        for entry in refused
-        if entry[3] != (403 if entry[1].endswith(" B") else 404)
-    ]
+    wrong = [entry for entry in refused if entry[3] != (403 if entry[1].endswith(" B") else 404)]
     assert not wrong, wrong
     assert _snapshot(world_b) == before
 
@@ -289,7 +283,9 @@ def test_an_operator_reaches_their_own_territory_in_the_console(
         if route.get:
             answers.append((name, "GET", client.get(url).status_code, expected_get))
         if route.post is not None:
-            answers.append((name, "POST", client.post(url, route.post(world_a)).status_code, expected_post))
+            answers.append(
+                (name, "POST", client.post(url, route.post(world_a)).status_code, expected_post)
+            )
     assert [a for a in answers if a[2] != a[3]] == []
 
 

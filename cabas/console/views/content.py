@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -174,8 +177,6 @@ def _wall_time(moment, tz: str):  # type: ignore[no-untyped-def]
     """The territory's wall time, as the form shows it in the site's current timezone."""
     if moment is None:
         return None
-    from zoneinfo import ZoneInfo
-
     local = moment.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
     return timezone.make_aware(local, timezone.get_current_timezone())
 
@@ -303,8 +304,6 @@ def logo(request: HttpRequest, territory: Territory) -> HttpResponse:
 @operator_view
 def domain(request: HttpRequest, territory: Territory) -> HttpResponse:
     if not request.user.is_superuser:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("platform admins only")
     form = DomainForm(request.POST)
     if form.is_valid():

@@ -93,6 +93,7 @@ def _point_form_page(
                 "candidates": selectors.approved_shops_matching(
                     territory, query, exclude=[shop.pk for shop in served]
                 ),
+                "slots": selectors.point_upcoming_slots(point) if point.is_active else [],
             }
         )
     return render_console(

@@ -102,8 +102,10 @@ def shops(request: HttpRequest, territory: Territory) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "status_counts": selectors.shop_status_counts(territory),
-            "statuses": ShopStatus.choices,
+            "statuses": [
+                (status, label, selectors.shop_status_counts(territory)[status])
+                for status, label in ShopStatus.choices
+            ],
         },
         section="shops",
     )

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from cabas.catalog.models import Offer
+from cabas.catalog.models import Offer, StockMovement
 from cabas.factories import ShopFactory, TerritoryFactory
 from cabas.geo.distance import Point, haversine_km
 from cabas.shops import hours
@@ -94,3 +94,17 @@ def test_bad_arguments_get_a_clear_error(db):
         generate("bench-d", "--centre", "nord")
     with pytest.raises(CommandError, match="invalide ou réservé"):
         generate("Admin")
+
+
+def test_replace_removes_the_rows_that_depend_on_the_old_offers(db):
+    generate("bench-e")
+    offer = Offer.objects.filter(territory__slug="bench-e").first()
+    StockMovement.objects.create(
+        territory=offer.territory, offer=offer, delta=-1, stock_after=0, reason="sale"
+    )
+
+    generate("bench-e", "--replace", seed=5)
+
+    assert not StockMovement.objects.exists()
+    assert Offer.objects.filter(territory__slug="bench-e").count() == 8 * 30
+    assert Territory.objects.filter(slug="bench-e").count() == 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 
+from ..sql import in_list
 from .base import Group, Match, SearchEngine
 
 # bm25 weights by column: territory_id, name_text, brand_text, category_text, gtin.
@@ -50,8 +51,9 @@ class SqliteEngine(SearchEngine):
         if category_ids is not None:
             if not category_ids:
                 return []
-            category_filter = f"AND d.category_id IN ({', '.join(['%s'] * len(category_ids))})"
-            params.extend(category_ids)
+            clause, values = in_list("d.category_id", category_ids)
+            category_filter = f"AND {clause}"
+            params.extend(values)
         params.append(limit)
         # Only placeholders and constant fragments are formatted into the SQL.
         sql = (

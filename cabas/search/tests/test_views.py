@@ -65,12 +65,13 @@ def test_htmx_request_gets_the_results_fragment(client, catalogue):
 
 def test_empty_result_offers_did_you_mean_and_nearby_categories(client, catalogue):
     typo = page(client, q="chocolta blanc ivoire")
-    nothing = page(client, q="chocolaterie ivoire")
+    nothing = page(client, q="chocolaterie", price_max="0,10")
 
     assert "Vouliez-vous dire" in typo
     assert "chocolat blanc ivoire" in typo
     assert "Aucune offre ne correspond" in nothing
-    assert "?category=chocolaterie" in nothing
+    assert "/ville/recherche/?category=chocolaterie" in nothing
+    assert "Chercher sans les filtres" in nothing
 
 
 def test_bad_parameters_are_reported_and_ignored(client, catalogue):

@@ -12,6 +12,21 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="territory",
+            name="slug",
+            field=models.SlugField(
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                        "Lettres minuscules, chiffres et tirets uniquement.",
+                    ),
+                    cabas.territories.models.validate_not_reserved,
+                ],
+                verbose_name="identifiant",
+            ),
+        ),
         migrations.AddField(
             model_name="territory",
             name="accent_colour",
