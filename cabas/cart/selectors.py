@@ -7,8 +7,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from cabas.accounts.models import User
 
 from cabas.catalog.models import Offer
 from cabas.fulfilment.calendars import Slot
@@ -25,12 +29,33 @@ from cabas.fulfilment.wording import ready_text, slot_label
 from cabas.shops.models import Shop
 
 from .models import Cart, CartLine
+from .services import SESSION_CART_KEY
 
 
 def cart_version(lines: Iterable[tuple[int, int, int]]) -> str:
     """A short digest of ``(offer_id, quantity, unit_price_cents)``: what the shopper saw."""
     text = ";".join(f"{o}:{q}:{p}" for o, q, p in sorted(lines))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cart_item_count(*, session: SessionBase, user: User | None) -> int:
+    """How many articles the shopper's cart holds (the header badge).
+
+    One query; none for a visitor whose session has no cart.
+    """
+    if user is not None and user.is_authenticated:
+        lines = CartLine.objects.filter(cart__user=user)
+    else:
+        cart_id = session.get(SESSION_CART_KEY)
+        if not isinstance(cart_id, int):
+            return 0
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    return lines.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def cart_line(cart: Cart, offer_id: int) -> CartLine | None:
+    """One line of the cart with its product, or None."""
+    return cart.lines.select_related("offer__product").filter(offer_id=offer_id).first()
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,7 +16,7 @@ from cabas.fulfilment.calendars import parse_slot_start
 from cabas.fulfilment.errors import FulfilmentError
 
 from .errors import CartError
-from .selectors import cart_summary
+from .selectors import cart_item_count, cart_line, cart_summary
 from .services import (
     cart_choose_fulfilment,
     cart_get,
@@ -24,6 +26,7 @@ from .services import (
     cart_refresh,
     cart_set_delivery_address,
 )
+from .validation import parse_offer_id
 
 
 def _user(request: HttpRequest):
@@ -51,23 +54,38 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
+    """Add an offer; back to the page it was on, or (htmx) its message and the new count.
+
+    The htmx answer is a 200 even when the offer cannot be added: its message is the
+    answer. ``HX-Trigger: cartChanged`` carries the count for any script listening.
+    """
     cart = cart_get_or_create(session=request.session, user=_user(request))
+    offer_id = request.POST.get("offer_id")
     try:
         cart_lines_update(
             cart=cart,
-            lines=[
-                {
-                    "offer_id": request.POST.get("offer_id"),
-                    "quantity": request.POST.get("quantity", "1"),
-                }
-            ],
+            lines=[{"offer_id": offer_id, "quantity": request.POST.get("quantity", "1")}],
             replace=False,
         )
     except CartError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Article ajouté au panier."))
-    return _back(request)
+        line = cart_line(cart, parse_offer_id(offer_id))
+        if line is None:  # emptied meanwhile by another tab's checkout
+            messages.success(request, _("Article ajouté au panier."), extra_tags="cart")
+        else:
+            messages.success(
+                request,
+                _("« %(name)s » est dans votre panier (quantité : %(quantity)d).")
+                % {"name": line.offer.product.name, "quantity": line.quantity},
+                extra_tags="cart",
+            )
+    if not request.headers.get("HX-Request"):
+        return _back(request)
+    count = cart_item_count(session=request.session, user=_user(request))
+    response = render(request, "cart/_added.html", {"count": count})
+    response["HX-Trigger"] = json.dumps({"cartChanged": {"count": count}})
+    return response
 
 
 @require_POST

@@ -63,7 +63,23 @@ def is_web_url(value: str) -> bool:
 
 
 def read_off_products(path: Path) -> list[OffProduct]:
-    """Every row of the Open Food Facts sample, checked; a bad line raises DemoDataError."""
+    """Every row of the Open Food Facts sample, checked; a bad line raises DemoDataError.
+
+    Both territories and the generator read the same file: it is parsed once per version
+    of the file (path, size, modification time).
+    """
+    if not path.is_file():
+        return _read_off_products(path)
+    stat = path.stat()
+    return list(_read_off_products_cached(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _read_off_products_cached(path: str, size: int, mtime_ns: int) -> tuple[OffProduct, ...]:
+    return tuple(_read_off_products(Path(path)))
+
+
+def _read_off_products(path: Path) -> list[OffProduct]:
     products: list[OffProduct] = []
     seen: dict[str, int] = {}
     for record in read_csv(path, OFF_COLUMNS):

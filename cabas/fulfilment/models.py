@@ -11,8 +11,9 @@ class FulfilmentMethod(models.TextChoices):
 class ShopFulfilment(models.Model):
     """How a shop hands over its orders: pickup slots and home delivery settings.
 
-    A shop without this row uses the defaults below, pickup following its
-    "click & collect" service flag and delivery its "delivery" flag.
+    A shop without this row starts from its territory's defaults (slot length,
+    preparation time, capacity, horizon), pickup following its "click & collect"
+    service flag and delivery its "delivery" flag (``selectors.default_settings``).
     """
 
     territory = models.ForeignKey(

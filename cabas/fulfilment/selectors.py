@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,12 +34,21 @@ from .wording import ready_text, slot_label
 
 
 def default_settings(shop: Shop) -> ShopFulfilment:
-    """The settings a shop has before it saves its own (follows its service flags)."""
+    """The settings a shop has before it saves its own: its territory's defaults for
+    pickup slots, pickup and delivery following its service flags.
+
+    ``shop.territory`` must be loaded.
+    """
+    territory = shop.territory
     return ShopFulfilment(
         territory_id=shop.territory_id,
         shop=shop,
         pickup_enabled=shop.offers_click_collect,
         delivery_enabled=shop.offers_delivery,
+        slot_minutes=territory.default_slot_minutes,
+        lead_minutes=territory.default_lead_minutes,
+        capacity_per_slot=territory.default_capacity_per_slot,
+        horizon_days=territory.default_horizon_days,
     )
 
 
@@ -159,13 +170,73 @@ class ShopFulfilmentView:
         return min(usable, key=lambda option: option.earliest.start)  # type: ignore[union-attr]
 
 
+# Slot counters further ahead than any horizon (14 days) are never read.
+LOADS_WINDOW = dt.timedelta(days=15)
+
+ClosureDays = dict[int, list[tuple[dt.date, dt.date]]]
+
+
 def _loads(targets: set[str], now: dt.datetime) -> dict[tuple[str, dt.datetime], int]:
     if not targets:
         return {}
     rows = SlotLoad.objects.filter(
-        target__in=targets, starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=15)
+        target__in=targets, starts_at__gte=now, starts_at__lt=now + LOADS_WINDOW
     ).values_list("target", "starts_at", "booked")
     return {(target, starts_at): booked for target, starts_at, booked in rows}
+
+
+def _closure_days(shop_ids: Iterable[int], now: dt.datetime) -> ClosureDays:
+    closures: ClosureDays = defaultdict(list)
+    # A day early: "today" in the territory may still be yesterday in UTC.
+    since = now.date() - dt.timedelta(days=1)
+    for shop_id, start, end in ShopClosure.objects.filter(
+        shop_id__in=list(shop_ids), end_date__gte=since
+    ).values_list("shop_id", "start_date", "end_date"):
+        closures[shop_id].append((start, end))
+    return closures
+
+
+def _collection_points(shop_ids: Iterable[int]) -> dict[int, list[CollectionPoint]]:
+    points: dict[int, list[CollectionPoint]] = defaultdict(list)
+    for membership in CollectionPointShop.objects.filter(
+        shop_id__in=list(shop_ids), collection_point__is_active=True
+    ).select_related("collection_point"):
+        points[membership.shop_id].append(membership.collection_point)
+    return points
+
+
+def _shop_calendars(
+    shop: Shop,
+    settings: ShopFulfilment,
+    *,
+    closures: Iterable[tuple[dt.date, dt.date]],
+    points: Iterable[CollectionPoint],
+    zones: list[DeliveryZone],
+    has_zones: bool,
+) -> list[tuple[str, SlotCalendar, dict]]:
+    """``(label, calendar, options)`` of each way the shop hands over its orders, in order:
+    at the shop, at collection points, then at home when it has a delivery zone."""
+    closed = tuple(closures)
+    entries: list[tuple[str, SlotCalendar, dict]] = []
+    if settings.pickup_enabled:
+        entries.append((_("Retrait en boutique"), pickup_calendar(shop, settings, closed), {}))
+    for point in sorted(points, key=lambda p: p.name):
+        entries.append(
+            (
+                _("Retrait au point %(name)s") % {"name": point.name},
+                point_calendar(point, shop, settings),
+                {"collection_point": point},
+            )
+        )
+    if settings.delivery_enabled and has_zones:
+        entries.append(
+            (
+                _("Livraison à domicile"),
+                delivery_calendar(shop, settings, closed),
+                {"zones": zones},
+            )
+        )
+    return entries
 
 
 def fulfilment_for_shops(
@@ -178,17 +249,8 @@ def fulfilment_for_shops(
     moment = now or timezone.now()
     shop_ids = [shop.pk for shop in shops]
     saved = {s.shop_id: s for s in ShopFulfilment.objects.filter(shop_id__in=shop_ids)}
-    closures: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    today = moment.date() - dt.timedelta(days=1)
-    for shop_id, start, end in ShopClosure.objects.filter(
-        shop_id__in=shop_ids, end_date__gte=today
-    ).values_list("shop_id", "start_date", "end_date"):
-        closures[shop_id].append((start, end))
-    points: dict[int, list[CollectionPoint]] = defaultdict(list)
-    for membership in CollectionPointShop.objects.filter(
-        shop_id__in=shop_ids, collection_point__is_active=True
-    ).select_related("collection_point"):
-        points[membership.shop_id].append(membership.collection_point)
+    closures = _closure_days(shop_ids, moment)
+    points = _collection_points(shop_ids)
     zones: dict[int, list[DeliveryZone]] = defaultdict(list)
     for zone in DeliveryZone.objects.filter(shop_id__in=shop_ids, is_active=True).order_by(
         "fee_cents", "pk"
@@ -199,31 +261,14 @@ def fulfilment_for_shops(
     targets: set[str] = set()
     for shop in shops:
         settings = saved.get(shop.pk) or default_settings(shop)
-        entries: list[tuple[str, SlotCalendar, dict]] = []
-        if settings.pickup_enabled:
-            entries.append(
-                (
-                    _("Retrait en boutique"),
-                    pickup_calendar(shop, settings, closures[shop.pk]),
-                    {},
-                )
-            )
-        for point in sorted(points[shop.pk], key=lambda p: p.name):
-            entries.append(
-                (
-                    _("Retrait au point %(name)s") % {"name": point.name},
-                    point_calendar(point, shop, settings),
-                    {"collection_point": point},
-                )
-            )
-        if settings.delivery_enabled and zones[shop.pk]:
-            entries.append(
-                (
-                    _("Livraison à domicile"),
-                    delivery_calendar(shop, settings, closures[shop.pk]),
-                    {"zones": zones[shop.pk]},
-                )
-            )
+        entries = _shop_calendars(
+            shop,
+            settings,
+            closures=closures[shop.pk],
+            points=points[shop.pk],
+            zones=zones[shop.pk],
+            has_zones=bool(zones[shop.pk]),
+        )
         targets.update(calendar.target for _label, calendar, _extra in entries)
         pending[shop.pk] = (settings, entries)
 
@@ -253,33 +298,112 @@ class ReadyTime:
     text: str  # "prêt aujourd'hui dès 17 h"
 
 
+def _ready_time(
+    shop: Shop, options: Sequence[FulfilmentOption], now: dt.datetime
+) -> ReadyTime | None:
+    """The earliest free slot, a pickup (at the shop or a point) before a delivery."""
+    pickups = [o for o in options if o.method != FulfilmentMethod.DELIVERY and o.earliest]
+    chosen = min(pickups, key=lambda o: o.earliest.start) if pickups else None  # type: ignore[union-attr]
+    if chosen is None:
+        chosen = next((o for o in options if o.earliest), None)
+    if chosen is None or chosen.earliest is None:
+        return None
+    first = chosen.earliest
+    return ReadyTime(
+        at=first.start,
+        method=chosen.method,
+        text=ready_text(
+            first.start,
+            shop.territory.timezone,
+            now,
+            delivery=chosen.method == FulfilmentMethod.DELIVERY,
+        ),
+    )
+
+
+def _shop_target(suffix: str) -> Concat:
+    return Concat(
+        Value("shop:"), Cast(OuterRef("pk"), output_field=CharField()), Value(f":{suffix}")
+    )
+
+
 def earliest_ready_for_shops(
-    shops: Sequence[Shop], *, now: dt.datetime | None = None
+    shops: Sequence[Shop],
+    *,
+    now: dt.datetime | None = None,
+    closures: ClosureDays | None = None,
 ) -> dict[int, ReadyTime | None]:
-    """The earliest moment each shop can hand over an order, and how it reads."""
+    """The earliest moment each shop can hand over an order, and how it reads.
+
+    Made for lists (shop cards, a product's sellers): one query for any number of
+    shops — their settings, territory defaults, and whether anything else bears on
+    the answer (a delivery zone, a collection point, a booked slot, a closure) —
+    then one query for each of booked slots, collection points and closures only
+    when some shop has them. Pass ``closures`` (shop id → ``(start, end)`` dates)
+    when the page has them already. ``shops`` need not have their territory loaded.
+    """
+    if not shops:
+        return {}
     moment = now or timezone.now()
-    views = fulfilment_for_shops(shops, now=moment)
-    result: dict[int, ReadyTime | None] = {}
-    for shop in shops:
-        view = views[shop.pk]
-        pickups = [o for o in view.options if o.method != FulfilmentMethod.DELIVERY and o.earliest]
-        chosen = min(pickups, key=lambda o: o.earliest.start) if pickups else None  # type: ignore[union-attr]
-        if chosen is None:
-            chosen = next((o for o in view.options if o.earliest), None)
-        if chosen is None or chosen.earliest is None:
-            result[shop.pk] = None
-            continue
-        first = chosen.earliest
-        result[shop.pk] = ReadyTime(
-            at=first.start,
-            method=chosen.method,
-            text=ready_text(
-                first.start,
-                shop.territory.timezone,
-                moment,
-                delivery=chosen.method == FulfilmentMethod.DELIVERY,
-            ),
+    since = moment.date() - dt.timedelta(days=1)
+    annotations = {
+        "has_zones": Exists(DeliveryZone.objects.filter(shop=OuterRef("pk"), is_active=True)),
+        "has_points": Exists(
+            CollectionPointShop.objects.filter(
+                shop=OuterRef("pk"), collection_point__is_active=True
+            )
+        ),
+        "has_bookings": Exists(
+            SlotLoad.objects.filter(
+                Q(target=_shop_target("pickup")) | Q(target=_shop_target("delivery")),
+                starts_at__gte=moment,
+                starts_at__lt=moment + LOADS_WINDOW,
+                booked__gt=0,
+            )
+        ),
+    }
+    if closures is None:
+        annotations["has_closures"] = Exists(
+            ShopClosure.objects.filter(shop=OuterRef("pk"), end_date__gte=since)
         )
+    found = list(
+        Shop.objects.filter(pk__in=[shop.pk for shop in shops])
+        .select_related("territory", "fulfilment")
+        .annotate(**annotations)
+    )
+    if closures is None:
+        closures = _closure_days([s.pk for s in found if s.has_closures], moment)  # type: ignore[attr-defined]
+    with_points = [s.pk for s in found if s.has_points]  # type: ignore[attr-defined]
+    points = _collection_points(with_points) if with_points else defaultdict(list)
+
+    calendars: dict[int, list[tuple[str, SlotCalendar, dict]]] = {}
+    targets: set[str] = set()
+    for shop in found:
+        try:
+            settings = shop.fulfilment
+        except ShopFulfilment.DoesNotExist:
+            settings = default_settings(shop)
+        calendars[shop.pk] = _shop_calendars(
+            shop,
+            settings,
+            closures=closures.get(shop.pk, ()),
+            points=points[shop.pk],
+            zones=[],  # the ready time needs to know only that a zone exists
+            has_zones=shop.has_zones,  # type: ignore[attr-defined]
+        )
+        targets.update(calendar.target for _label, calendar, _extra in calendars[shop.pk])
+    booked = with_points or any(s.has_bookings for s in found)  # type: ignore[attr-defined]
+    loads = _loads(targets, moment) if booked else {}
+
+    result: dict[int, ReadyTime | None] = dict.fromkeys((shop.pk for shop in shops), None)
+    for shop in found:
+        options = [
+            FulfilmentOption(
+                method=calendar.method, label=label, calendar=calendar, now=moment, loads=loads
+            )
+            for label, calendar, _extra in calendars[shop.pk]
+        ]
+        result[shop.pk] = _ready_time(shop, options, moment)
     return result
 
 

@@ -55,6 +55,9 @@ class ShopRow:
     open_state: hours.OpenState
     distance_km: float | None = None
     extra: dict = field(default_factory=dict)
+    # Exceptional closures from today on, ``(start, end)``: what the open state was
+    # computed from, kept so the page can reuse them (pickup slots) without a query.
+    closures: list[tuple[dt.date, dt.date]] = field(default_factory=list)
 
 
 def public_shops(territory: Territory) -> QuerySet[Shop]:
@@ -119,7 +122,14 @@ def shop_search(
             distance = haversine_km(filters.centre, Point(shop.lat, shop.lon))
             if filters.radius_km and distance > filters.radius_km:
                 continue
-        rows.append(ShopRow(shop=shop, open_state=state, distance_km=distance))
+        rows.append(
+            ShopRow(
+                shop=shop,
+                open_state=state,
+                distance_km=distance,
+                closures=closures.get(shop.id, []),
+            )
+        )
     if filters.centre is not None:
         rows.sort(key=lambda row: (row.distance_km, row.shop.name))
     return rows

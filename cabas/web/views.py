@@ -19,10 +19,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from cabas.catalog import selectors as catalog_selectors
 from cabas.catalog.models import Category
+from cabas.fulfilment.selectors import earliest_ready_for_shops
 from cabas.shops import hours
 from cabas.shops import selectors as shop_selectors
 from cabas.shops.models import Shop, ShopStatus
-from cabas.shops.selectors import ShopFilters
+from cabas.shops.selectors import ShopFilters, ShopRow
 from cabas.territories.models import Territory
 from cabas.territories.selectors import active_territories, territory_by_slug
 
@@ -55,6 +56,19 @@ def _map_context(territory: Territory, markers: list[list], element_id: str) -> 
         "centre": [territory.centre_lat, territory.centre_lon],
         "base_url": reverse("web:shop_list", args=[territory.slug]),
     }
+
+
+def _with_ready_times(rows: list[ShopRow], now) -> list[ShopRow]:
+    """Each row's ``extra["ready"]``: when the shop can hand over an order ("prêt
+    aujourd'hui dès 17 h"), or None. A constant number of queries for the list."""
+    ready = earliest_ready_for_shops(
+        [row.shop for row in rows],
+        now=now,
+        closures={row.shop.pk: row.closures for row in rows},
+    )
+    for row in rows:
+        row.extra["ready"] = ready[row.shop.pk]
+    return rows
 
 
 def _is_htmx_partial(request: HttpRequest) -> bool:
@@ -96,6 +110,7 @@ def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
             (row for row in rows if row.open_state.next_change is not None),
             key=lambda row: (row.open_state.next_change, row.shop.name),
         )[:FEATURED_OPEN_SHOPS]
+    _with_ready_times(featured, now)
     families = [
         (category, count)
         for category, count in shop_selectors.category_counts(place)
@@ -159,6 +174,7 @@ def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     now = timezone.now()
     rows = shop_selectors.shop_search(place, filters, at=now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _with_ready_times(list(page.object_list), now)
     context = {
         "territory": place,
         "form": form,
@@ -197,6 +213,11 @@ def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse
     offers = Paginator(catalog_selectors.shop_offers(found), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    ready = earliest_ready_for_shops(
+        [found],
+        now=now,
+        closures={found.pk: [(closure.start_date, closure.end_date) for closure in closures]},
+    )[found.pk]
     return render(
         request,
         "web/shop_detail.html",
@@ -208,6 +229,7 @@ def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse
             "week": formatting.week_table(found.opening_hours, local.date(), closures),
             "closures": closures,
             "page_obj": offers,
+            "ready": ready,
             "has_demo_prices": any(offer.is_demo for offer in offers),
             "map": _map_context(place, [_marker(found)], "carte-commerce-data"),
         },
@@ -225,13 +247,14 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
     location.is_valid()
     now = timezone.now()
     rows = catalog_selectors.product_offers(place, product, centre=location.centre(), at=now)
+    ready = earliest_ready_for_shops([row.shop for row in rows], now=now)
     return render(
         request,
         "web/product_detail.html",
         {
             "territory": place,
             "product": product,
-            "rows": rows,
+            "rows": [(row, ready[row.shop.pk]) for row in rows],
             "form": location,
             "problems": location.problems(),
             "now_local": hours.local_now(place.timezone, now),

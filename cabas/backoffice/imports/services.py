@@ -8,9 +8,11 @@ against the catalogue as it is then, since it may have changed since the preview
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ logger = logging.getLogger("cabas.backoffice.imports")
 
 IMPORT_TASK = "backoffice.import_run"
 STORED_ERRORS = 500
+STALLED_AFTER = dt.timedelta(minutes=10)
 
 
 def import_upload(*, shop: Shop, user: User, filename: str, content: bytes) -> ImportJob:
@@ -125,7 +128,9 @@ def import_start(*, job: ImportJob) -> ImportJob:
 
 
 def _progress(job_id: int, done: int, total: int) -> None:
-    ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
+    ImportJob.objects.filter(pk=job_id).update(
+        progress_done=done, progress_total=total, updated_at=timezone.now()
+    )
 
 
 def _fail(job: ImportJob, fields: dict[str, object]) -> None:
@@ -136,11 +141,19 @@ def _fail(job: ImportJob, fields: dict[str, object]) -> None:
 
 def import_run(*, job_id: int) -> ApplySummary | None:
     """The worker's part: check again, then write everything in one transaction."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.VALIDATING, updated_at=timezone.now()
+    # A run left half-way by a dead worker (nothing written: the writing is one
+    # transaction that also marks the job done) is taken up again by the retried task.
+    stalled = Q(
+        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.WRITING],
+        updated_at__lt=timezone.now() - STALLED_AFTER,
+    )
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ImportJob.Status.QUEUED) | stalled)
+        .update(status=ImportJob.Status.VALIDATING, updated_at=timezone.now())
     )
     if not claimed:
-        return None  # already run (a retried task) or cancelled
+        return None  # already run, running, or cancelled
     job = ImportJob.objects.select_related("shop__territory", "shop__category").get(pk=job_id)
     try:
         sheet, header_index = _sheet(job)
@@ -161,7 +174,9 @@ def import_run(*, job_id: int) -> ApplySummary | None:
     if not validation.ok:
         _fail(job, _store_errors(validation))
         return None
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.WRITING, updated_at=timezone.now()
+    )
     try:
         with transaction.atomic():
             summary = import_apply(

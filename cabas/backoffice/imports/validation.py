@@ -232,6 +232,7 @@ def validate_sheet(
     by_gtin = {offer.gtin: offer for offer in result.existing.values() if offer.gtin}
 
     parsed: list[ImportRow] = []
+    failed_skus: dict[str, int] = {}
     cells_by_line = dict(data)
     for position, (line_number, cells) in enumerate(data, start=1):
         if progress is not None and position % PROGRESS_EVERY == 0:
@@ -244,18 +245,25 @@ def validate_sheet(
         row = _parse_line(line, mapping)
         if row is not None and not line.failed:
             parsed.append(row)
+        elif "sku" in mapping:
+            # A line with other errors still takes its SKU: a later duplicate is reported now.
+            index = mapping["sku"]
+            raw_sku = " ".join(display_value(cells[index]).split()) if index < len(cells) else ""
+            if raw_sku:
+                failed_skus.setdefault(raw_sku, line_number)
 
     gtins = sorted({row.gtin for row in parsed if row.gtin})
     products = _territory_products(shop.territory_id, gtins)
     references = bundled_references([gtin for gtin in gtins if gtin not in products])
-    seen_sku: dict[str, int] = {}
+    seen_sku: dict[str, int] = dict(failed_skus)
     seen_gtin: dict[str, int] = {}
     for row in parsed:
         line = _Line(row.line, cells_by_line[row.line], headers, errors)
         _match(row, line, mapping, by_sku, by_gtin, products, references)
         if line.failed:
             continue
-        if row.sku in seen_sku:
+        first = seen_sku.get(row.sku)
+        if first is not None and first < row.line:
             line.error(
                 mapping,
                 "sku" if "sku" in mapping else "name",
@@ -263,7 +271,7 @@ def validate_sheet(
                     "référence « %(sku)s » déjà présente ligne %(sku2)s (chaque article une"
                     " seule fois)"
                 )
-                % {"sku": row.sku, "sku2": seen_sku[row.sku]},
+                % {"sku": row.sku, "sku2": first},
             )
             continue
         if row.gtin and row.gtin in seen_gtin:
@@ -274,7 +282,7 @@ def validate_sheet(
                 % {"gtin": seen_gtin[row.gtin]},
             )
             continue
-        seen_sku[row.sku] = row.line
+        seen_sku[row.sku] = min(first or row.line, row.line)
         if row.gtin:
             seen_gtin[row.gtin] = row.line
         result.rows.append(row)

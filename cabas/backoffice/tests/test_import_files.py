@@ -335,3 +335,12 @@ def test_ods_with_repeated_empty_rows_and_columns_reads_only_the_filled_cells(sh
     )
     parsed = rows(shop, owner, content)
     assert [(r.name, r.price_cents, r.stock) for r in parsed] == [("Pain de mie", 250, 4)]
+
+
+def test_a_duplicate_of_a_line_that_has_other_errors_is_reported_too(shop, owner):
+    content = csv_bytes([HEADER, ["A1", "", "Pain", "deux", "3"], ["A1", "", "Brioche", "2", "1"]])
+    found = [(line, message) for line, _column, _value, message in errors(shop, owner, content)]
+    assert found == [
+        (2, "ce n'est pas un prix (exemples acceptés : 2,50 — 2.50 — 2,50 €)"),
+        (3, "référence « A1 » déjà présente ligne 2 (chaque article une seule fois)"),
+    ]

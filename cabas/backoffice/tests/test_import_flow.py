@@ -238,3 +238,27 @@ def test_double_click_on_start_queues_one_task(shop, merchant):
     assert Task.objects.filter(name=IMPORT_TASK).count() == 1
     run_worker()
     assert Offer.objects.count() == 3
+
+
+def test_an_import_left_half_way_by_a_dead_worker_is_taken_up_again(shop, owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    content = csv_bytes([["Désignation", "Prix TTC"], ["Pain", "1"]])
+    job = import_start(job=import_upload(shop=shop, user=owner, filename="a.csv", content=content))
+    ImportJob.objects.filter(pk=job.pk).update(status="writing", updated_at=timezone.now())
+    assert import_run(job_id=job.pk) is None  # still running elsewhere
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=11))
+    assert import_run(job_id=job.pk).created == 1
+    assert import_run(job_id=job.pk) is None  # done: never twice
+    assert Offer.objects.count() == 1
+
+
+def test_inline_edit_never_redirects_off_site(shop, merchant):
+    offer = OfferFactory(shop=shop)
+    response = merchant.post(
+        shop_url("offer_edit", shop, offer_id=offer.pk),
+        {"price": "2", "stock": "1", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == shop_url("catalogue", shop)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -107,7 +108,12 @@ def offer_edit(request: HttpRequest, member: MemberShop, offer_id: int) -> HttpR
                 messages.success(
                     request, _("« %(name)s » enregistré.") % {"name": offer.product.name}
                 )
-                return redirect(request.POST.get("next") or _catalogue_url(member))
+                back = request.POST.get("next", "")
+                if not url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    back = _catalogue_url(member)
+                return redirect(back)
             form = _edit_form(offer)
     context = {"row": {"offer": offer, "form": form}, "saved": saved}
     if is_htmx(request):

@@ -1,5 +1,5 @@
 from cabas.console.tests.fixtures import (  # noqa: F401
-    fast_password_hashing,
+    isolated_defaults,
     operator_client,
     world_a,
     world_b,

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cabas.audit.models import AuditEntry
 from cabas.backoffice.models import JoinRequest
@@ -176,6 +176,10 @@ def make_order(
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def isolated_defaults(settings):
     # Argon2 is deliberately slow; these tests create a dozen accounts each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request to an /en/ page leaves English active in the thread, and reverse()
+    # would then build /en/ URLs: every test starts in French, the default.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

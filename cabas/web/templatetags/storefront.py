@@ -8,6 +8,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
+from cabas.cart.models import MAX_LINE_QUANTITY
 from cabas.money import format_money
 
 from .. import formatting
@@ -37,6 +38,14 @@ def stock_class(stock_value: int | None) -> str:
     if stock_value <= 0:
         return "out"
     return "low" if stock_value <= 3 else "in"
+
+
+@register.filter
+def cart_max_quantity(stock_value: int | None) -> int:
+    """The most a shopper may put in the cart at once: the stock left, within the cap."""
+    if stock_value is None:
+        return MAX_LINE_QUANTITY
+    return max(1, min(stock_value, MAX_LINE_QUANTITY))
 
 
 @register.filter
