@@ -6,3 +6,12 @@ def territory(db):
     from cabas.factories import TerritoryFactory
 
     return TerritoryFactory(slug="ville", name="Ville-sur-Test")
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    """A request to an /en/ page leaves English active in the thread; reset to French."""
+    yield
+    from django.utils import translation
+
+    translation.activate("fr")
