@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("cabas.console.urls")),
     path("", include("cabas.pages.urls")),
     path("", include("cabas.reports.urls")),
+    path("", include("cabas.search.urls")),
     path("", include("cabas.web.urls")),
     prefix_default_language=False,
 )

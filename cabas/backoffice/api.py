@@ -19,7 +19,7 @@ from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
 
 from cabas.api.errors import ApiError, InvalidParameters, NotFound, field_error
-from cabas.api.pagination import paginated
+from cabas.api.pagination import Projected, paginated
 from cabas.apitokens.auth import TokenAuth
 from cabas.apitokens.models import ApiToken
 from cabas.catalog.models import Offer, StockMovement
@@ -337,7 +337,7 @@ def merchant_order_out(order: Order) -> dict[str, Any]:
 @paginated
 def orders_list(
     request: HttpRequest, shop: str | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
+) -> Projected:
     """``status``: statuses separated by commas, e.g. ``placed,accepted``."""
     place = _shop(request, shop)
     statuses = [s.strip() for s in (status or "").split(",") if s.strip()]
@@ -351,7 +351,8 @@ def orders_list(
         .prefetch_related("lines")
         .order_by("-created_at", "-pk")
     )
-    return [merchant_order_out(order) for order in orders]
+    # Only the page sent is turned into JSON (and has its lines fetched).
+    return Projected(orders, merchant_order_out)
 
 
 class TransitionIn(Schema):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cabas.accounts.models import User
-
 from cabas.catalog.models import Offer
 from cabas.fulfilment.calendars import Slot
 from cabas.fulfilment.errors import FulfilmentError

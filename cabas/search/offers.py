@@ -168,6 +168,44 @@ def offer_buckets(scope: OfferScope) -> list[Bucket]:
 _COLUMNS = "o.id, o.product_id, o.shop_id, o.price_cents, o.stock, o.sku"
 
 
+def browse_counts(scope: OfferScope) -> tuple[int, list[tuple[int | None, int]]]:
+    """Offers of browsed shops (no words for products): their number by category, counted
+    in SQL since every product of a shop may be one."""
+    where, params = _where(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.category_id, COUNT(*) FROM {OFFER_TABLE} o "  # noqa: S608
+            f"LEFT JOIN {DOCUMENT_TABLE} d ON d.product_id = o.product_id "
+            f"WHERE {where} GROUP BY d.category_id",
+            params,
+        )
+        rows = cursor.fetchall()
+    return sum(count for _category, count in rows), rows
+
+
+def browse_page(
+    scope: OfferScope,
+    shop_bonus: dict[int, float],
+    stock_bonus: Sequence[float],
+    *,
+    limit: int,
+    offset: int,
+) -> list[OfferRow]:
+    """A page of browsed shops' offers by relevance: the bonus of the shop (open, near)
+    plus that of the stock level, then the price — ordered in SQL over a few shops."""
+    where, params = _where(scope)
+    whens = " ".join("WHEN %s THEN %s" for _shop in shop_bonus)
+    shop_params = [value for item in shop_bonus.items() for value in item]
+    stock_rank = "CASE WHEN o.stock IS NULL THEN %s WHEN o.stock > 0 THEN %s ELSE %s END"
+    stock_params = [stock_bonus[1], stock_bonus[2], stock_bonus[0]]
+    return _rows(
+        f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where} "  # noqa: S608
+        f"ORDER BY (CASE o.shop_id {whens} ELSE 0 END) + {stock_rank} DESC, "
+        "o.price_cents, o.id LIMIT %s OFFSET %s",
+        [*params, *shop_params, *stock_params, limit, offset],
+    )
+
+
 def _rows(query: str, params: list[Any]) -> list[OfferRow]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)

@@ -91,6 +91,21 @@ class Scorer:
             + NEAR_BONUS[bucket.near_tier]
         )
 
+    def _near_tier(self, shop_id: int) -> int:
+        km = self.distances.get(shop_id)
+        if not self.scope.near_tiers or km is None:
+            return 0
+        return next(
+            (len(NEAR_TIERS_KM) - t for t, limit in enumerate(NEAR_TIERS_KM) if km <= limit), 0
+        )
+
+    def _is_open(self, shop_id: int) -> int:
+        return int(self.scope.open_shops is not None and shop_id in self._open_shops)
+
+    def shop_bonus(self, shop_id: int) -> float:
+        """What a shop adds to each of its offers: open now, and near."""
+        return OPEN_BONUS * self._is_open(shop_id) + NEAR_BONUS[self._near_tier(shop_id)]
+
     def signals(self, row: OfferRow) -> tuple[int, int, int, int, int]:
         """The bucket of one offer: (product, named, stock level, open, near tier), as
         offers._signals computes them in SQL."""
@@ -102,15 +117,8 @@ class Scorer:
         else:
             is_named = 1
         stock_level = 1 if row.stock is None else 2 if row.stock > 0 else 0
-        is_open = int(scope.open_shops is not None and row.shop_id in self._open_shops)
-        near = 0
-        km = self.distances.get(row.shop_id)
-        if scope.near_tiers and km is not None:
-            near = next(
-                (len(NEAR_TIERS_KM) - t for t, limit in enumerate(NEAR_TIERS_KM) if km <= limit),
-                0,
-            )
-        return row.product_id, is_named, stock_level, is_open, near
+        shop = row.shop_id
+        return row.product_id, is_named, stock_level, self._is_open(shop), self._near_tier(shop)
 
     def offer(self, row: OfferRow) -> float:
         return self.bucket(Bucket(*self.signals(row), 1, row.price_cents))

@@ -22,16 +22,25 @@ from dataclasses import replace
 from cabas.geo.distance import Point, bounding_box
 from cabas.territories.models import Territory
 
-from .categories import category_tree
+from .categories import CategoryTree, category_tree
 from .engines import Match, get_engine
 from .models import SearchDocument
-from .offers import OfferScope, document_categories, offer_buckets
+from .offers import (
+    OfferScope,
+    browse_counts,
+    browse_page,
+    document_categories,
+    offer_buckets,
+    offers_by_price,
+)
 from .query import QueryPlan, WordPlan, plan_query
 from .ranking import (
     PARTIAL_MATCH_FACTOR,
+    STOCK_BONUS,
     Scorer,
     category_facets,
     near_tiers,
+    nearest_rows,
     offer_hits,
     page_rows,
     product_hits,
@@ -81,6 +90,9 @@ MIN_WINDOW_PRODUCTS = 10
 FEW_SHOPS = 25
 MAX_NAMED_SHOPS = 25
 MIN_ALL_WORDS_RESULTS = 3
+# Autocomplete: product suggestions from the third letter typed.
+MIN_PRODUCT_PREFIX = 3
+MAX_SHOP_SUGGESTIONS = 3
 
 
 class _Shops:
@@ -262,6 +274,12 @@ def search_offers(
         open_shops=None if filters.open_now else snapshot.open_sorted,
         near_tiers=near_tiers(shops.distances) if filters.centre is not None else None,
     )
+    if not scope.products and scope.named_shops is not None and not group_by_product:
+        # Browsing a few shops (a shop filter, or a query naming shops and nothing else):
+        # every product of theirs may show, so count and rank in SQL, not by bucket.
+        return _browse(
+            scope, snapshot, shops, tree, territory, plan.did_you_mean, sort, limit, offset
+        )
     if group_by_product or sort == "relevance":
         buckets = offer_buckets(scope)
     else:
@@ -292,6 +310,53 @@ def search_offers(
     return result
 
 
+def _browse(
+    scope: OfferScope,
+    snapshot: ShopSnapshot,
+    shops: _Shops,
+    tree: CategoryTree,
+    territory: Territory,
+    did_you_mean: str | None,
+    sort: Sort,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    scorer = Scorer(scope, {}, {}, shops.distances)
+    count, by_category = browse_counts(scope)
+    if sort == "price":
+        rows = offers_by_price(scope, limit=limit, offset=offset)
+    elif sort == "distance" and shops.distances:
+        rows = nearest_rows(scope, shops.distances, limit + offset)[offset : offset + limit]
+    else:
+        shop_bonus = {sid: scorer.shop_bonus(sid) for sid in scope.named_shops or ()}
+        rows = browse_page(scope, shop_bonus, STOCK_BONUS, limit=limit, offset=offset)
+    return SearchResult(
+        count=count,
+        offers=offer_hits(
+            [(row, scorer.offer(row)) for row in rows],
+            currency=territory.currency,
+            snapshot=snapshot,
+            distances=shops.distances,
+        ),
+        facets=category_facets(by_category, tree),
+        did_you_mean=did_you_mean,
+    )
+
+
+def _with_shops(
+    suggestions: list[Suggestion], shop_ids: set[int], snapshot: ShopSnapshot
+) -> list[Suggestion]:
+    shown: set[str] = set()
+    for sid in sorted(shop_ids, key=lambda s: (snapshot.shops[s].name, s)):
+        info = snapshot.shops[sid]
+        if len(shown) == MAX_SHOP_SUGGESTIONS:
+            break
+        if info.name not in shown:  # two shops of one name: the first stands for both
+            shown.add(info.name)
+            suggestions.append(Suggestion("shop", info.name, slug=info.slug))
+    return suggestions
+
+
 def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Suggestions while typing: categories and shops whose names hold the words typed
     (the last one as a prefix), then products (typos corrected)."""
@@ -308,14 +373,10 @@ def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[S
     if not plan.words:
         return suggestions[:limit]
     shop_ids = set.intersection(*(set(word.shop_ids) for word in plan.words))
-    shown: set[str] = set()
-    for sid in sorted(shop_ids, key=lambda s: (snapshot.shops[s].name, s)):
-        info = snapshot.shops[sid]
-        if len(shown) == 3:
-            break
-        if info.name not in shown:  # two shops of one name: the first stands for both
-            shown.add(info.name)
-            suggestions.append(Suggestion("shop", info.name, slug=info.slug))
+    if len(plan.words) == 1 and len(plan.words[0].typed) < MIN_PRODUCT_PREFIX:
+        # Two letters match thousands of products: rayons and shops say more.
+        return _with_shops(suggestions, shop_ids, snapshot)[:limit]
+    suggestions = _with_shops(suggestions, shop_ids, snapshot)
     matches = get_engine().match(
         territory_id=territory.id,
         groups=plan.groups,

@@ -4,7 +4,8 @@ Writers of products, offers and shops call these services after their change (th
 no signals): ``search_index_products`` for products created, renamed, recategorised or
 whose offers were deleted; ``search_index_offers_changed`` for offers created, activated
 or deactivated; ``search_index_shops_changed`` for shops approved, suspended or renamed.
-Price and stock changes need no call: search reads them from the offers themselves.
+Price and stock changes need no call: search reads them from the offers themselves. A
+renamed category (taxonomy sync) needs ``manage.py rebuild_search_index``.
 
 Invariant: a product has a search document exactly while at least one active offer of an
 approved shop sells it, and each vocabulary term counts the documents that hold it.

@@ -254,7 +254,8 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
         {
             "territory": place,
             "product": product,
-            "rows": [(row, ready[row.shop.pk]) for row in rows],
+            "rows": rows,
+            "sellers": [(row, ready[row.shop.pk]) for row in rows],
             "form": location,
             "problems": location.problems(),
             "now_local": hours.local_now(place.timezone, now),

@@ -333,3 +333,19 @@ def test_bulk_stock_starts_tracking_untracked_offers(client, shop, shop_token):
     other.refresh_from_db()
     assert (untracked.stock, other.stock) == (0, 3)
     assert list(StockMovement.objects.values_list("offer_id", "delta")) == [(other.pk, 3)]
+
+
+def test_order_list_queries_do_not_grow_with_the_orders(client, shop, offer, shop_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place_order(offer)
+    client.get("/api/v1/merchant/orders", **bearer(shop_token))  # the token's first use is recorded
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/merchant/orders", **bearer(shop_token))
+    for _ in range(5):
+        place_order(offer)
+    with CaptureQueriesContext(connection) as six:
+        body = client.get("/api/v1/merchant/orders?limit=3", **bearer(shop_token)).json()
+    assert body["count"] == 6 and len(body["results"]) == 3
+    assert len(six) == len(one)

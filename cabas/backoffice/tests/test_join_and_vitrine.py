@@ -326,3 +326,17 @@ def test_delivery_zones_by_radius_or_postcodes_with_fees(shop, merchant):
     )
     merchant.post(shop_url("zone_delete", shop, zone_id=zones["Agglo"].pk))
     assert DeliveryZone.objects.filter(shop=shop).count() == 1
+
+
+def test_admin_lists_join_requests_imports_and_tokens(admin_client, shop, owner):
+    from cabas.apitokens.services import api_token_create
+    from cabas.backoffice.imports.services import import_upload
+
+    JoinRequest.objects.create(territory=shop.territory, shop=shop, user=owner, kind="claim")
+    import_upload(shop=shop, user=owner, filename="a.csv", content=b"nom;prix\nPain;1\n")
+    api_token_create(territory=shop.territory, shop=shop, name="Caisse")
+    for name in ("backoffice_joinrequest", "backoffice_importjob", "apitokens_apitoken"):
+        response = admin_client.get(reverse(f"admin:{name}_changelist"))
+        assert response.status_code == 200, name
+    token_page = admin_client.get(reverse("admin:apitokens_apitoken_changelist")).content.decode()
+    assert "Caisse" in token_page and "digest" not in token_page

@@ -126,7 +126,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page(shop, foreign):
         response = client.get(_url(pattern, shop, foreign))
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
-    assert Client().get(reverse("backoffice:dashboard")).status_code == 302
+    welcome = Client().get(reverse("backoffice:dashboard"))
+    assert welcome.status_code == 200 and shop.name not in welcome.content.decode()
+    assert (
+        "/compte/inscription/?next=%2Fespace-commercant%2Frejoindre%2F" in welcome.content.decode()
+    )
 
 
 def test_staff_cannot_reach_owner_pages(shop, staff, owner):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -22,8 +23,19 @@ from ..team import services as team_services
 
 
 @never_cache
-@login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """A merchant's shops; to a visitor, how to join (sign up, then find or create the shop)."""
+    if not request.user.is_authenticated:
+        join_next = urlencode({"next": reverse("backoffice:join")})
+        home_next = urlencode({"next": reverse("backoffice:dashboard")})
+        return render(
+            request,
+            "backoffice/welcome.html",
+            {
+                "signup_url": f"{reverse('accounts:signup')}?{join_next}",
+                "login_url": f"{reverse('accounts:login')}?{home_next}",
+            },
+        )
     shops = list(selectors.shops_for_user(request.user))  # type: ignore[arg-type]
     return render(
         request,

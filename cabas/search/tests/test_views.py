@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .conftest import WEDNESDAY_10AM
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("cabas.search.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

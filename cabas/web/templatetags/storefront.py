@@ -41,6 +41,15 @@ def stock_class(stock_value: int | None) -> str:
 
 
 @register.filter
+def addable(stock_value: object) -> bool:
+    """Whether an offer with this stock can go in a cart: stock left, or not tracked
+    (``None``, "sur demande"). A variable the page forgot to pass is not addable."""
+    if stock_value is None:
+        return True
+    return isinstance(stock_value, int) and not isinstance(stock_value, bool) and stock_value > 0
+
+
+@register.filter
 def cart_max_quantity(stock_value: int | None) -> int:
     """The most a shopper may put in the cart at once: the stock left, within the cap."""
     if stock_value is None:

@@ -62,10 +62,10 @@ def test_territory_home_has_search_categories_open_shops_and_a_compact_map(
     # When the territory's home page is shown
     response = client.get("/paris/")
 
-    # Then it has a search form sending q to the shop list
+    # Then it has a search form sending q to the product search
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.search(r'<form[^>]*action="/paris/commerces/"[^>]*method="get"', html)
+    assert re.search(r'<form[^>]*action="/paris/recherche/"[^>]*method="get"', html)
     assert 'name="q"' in html
     # family tiles with counts linking to the filtered list
     assert 'href="/paris/commerces/?category=alimentation"' in html
@@ -82,7 +82,6 @@ def test_territory_home_has_search_categories_open_shops_and_a_compact_map(
     assert 'data-base-url="/paris/commerces/"' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
     assert "vendor/leaflet/leaflet.js" in html
-    assert "htmx.min.js" not in html  # only what the page uses
 
 
 def test_territory_home_without_open_shops_shows_those_opening_first(client, paris, freeze):
