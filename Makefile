@@ -26,8 +26,12 @@ var/.migrated: $(STAMP) $(wildcard cabas/*/migrations/*.py)
 	$(PY) manage.py migrate --noinput -v0
 	@touch $@
 
+# The task worker (emails) runs beside the web server and stops with it.
 run: install
 	$(PY) manage.py load_demo
+	@echo "Cabas: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the task worker)"
+	@$(PY) manage.py run_tasks & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

@@ -36,15 +36,16 @@ def add_to_cart(page, product: str, quantity: int) -> None:
     )
 
 
-def search_shop(page, base_url: str, words: str, shop_name: str) -> None:
-    """From the town's home page: type in the search box, open the shop found."""
-    page.goto(f"{base_url}/ville/")
-    page.get_by_label("Que cherchez-vous ?").fill(words)
-    page.get_by_role("button", name="Rechercher").click()
-    results = page.locator("#resultats")
-    expect(results.get_by_role("heading", level=2)).to_have_text("1 commerce")
-    results.get_by_role("link", name=shop_name).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(shop_name)
+def search_and_open(page, box_label: str, words: str, product: str, shop_name: str) -> None:
+    """Search from a search box, open the product found at that shop."""
+    page.get_by_label(box_label).fill(words)
+    page.get_by_label(box_label).press("Enter")
+    expect(page).to_have_url(re.compile(r"/ville/recherche/\?"))
+    hit = page.locator("#resultats li").filter(has_text=shop_name).filter(has_text=product)
+    hit.get_by_role("link", name=product).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(product)
+    seller = page.locator("li.offer").filter(has_text=shop_name)
+    expect(seller.locator(".ready")).to_contain_text(re.compile(r"Prêt (aujourd'hui|demain) dès"))
 
 
 def choose_second_slot(page, shop_name: str) -> str:
@@ -118,11 +119,11 @@ def test_one_cart_two_shops_slots_guest_checkout_merchants_and_emails(
     page.on("pageerror", lambda error: errors.append(str(error)))
     base_url = live_server.url
 
-    # When the shopper searches for the bakery, sees when it can be ready, and adds
-    # two loaves without leaving the page
-    search_shop(page, base_url, "boulangerie", "Boulangerie du Coin")
-    expect(page.locator(".shop-head .ready")).to_contain_text(
-        re.compile(r"Prêt (aujourd'hui|demain) dès")
+    # When the shopper searches the town for bread, opens the loaf found at the bakery,
+    # sees when it can be ready, and adds two without leaving the page
+    page.goto(f"{base_url}/ville/")
+    search_and_open(
+        page, "Que cherchez-vous ?", "pain campagne", "Pain de campagne", "Boulangerie du Coin"
     )
     page.evaluate("window.sameDocument = true")
     add_to_cart(page, "Pain de campagne", 2)
@@ -130,8 +131,14 @@ def test_one_cart_two_shops_slots_guest_checkout_merchants_and_emails(
     expect(cart_link).to_have_text(re.compile(r"Panier\s*2"))
     assert page.evaluate("window.sameDocument") is True
 
-    # And searches for the bookshop and adds a book
-    search_shop(page, base_url, "librairie", "Librairie des Halles")
+    # And searches for a book from the search box of the page, at the bookshop
+    search_and_open(
+        page,
+        "Rechercher un produit, un rayon ou un commerce",
+        "petit prince",
+        "Le Petit Prince",
+        "Librairie des Halles",
+    )
     add_to_cart(page, "Le Petit Prince", 1)
     expect(cart_link).to_have_text(re.compile(r"Panier\s*3"))
 

@@ -263,3 +263,17 @@ def document_categories(ids: Sequence[int]) -> dict[int, int | None]:
             params,
         )
         return dict(cursor.fetchall())
+
+
+def document_first_stems(ids: Sequence[int]) -> dict[int, str]:
+    """The first stem of each indexed product's name: its head noun in French ("pain" in
+    "Pain au chocolat", "cervelas" in "Cervelas au comté")."""
+    if not ids:
+        return {}
+    clause, params = in_list("product_id", sorted(set(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT product_id, name_text FROM {DOCUMENT_TABLE} WHERE {clause}",  # noqa: S608
+            params,
+        )
+        return {pid: (text.split(" ", 1)[0] if text else "") for pid, text in cursor.fetchall()}

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from .categories import CategoryTree
-from .engines import Match
+from .engines import Match, Term
 from .offers import (
     NEAR_TIERS_KM,
     Bucket,
@@ -28,6 +28,12 @@ from .shop_snapshot import ShopSnapshot
 # slightly better text score (a shorter name, the word twice).
 NAMED_SHOP_BOOST = 0.25
 PARTIAL_MATCH_FACTOR = 0.5
+# What the product itself says beyond the engine's score: its name starts with the first
+# word typed ("Comté AOP 18 mois" before "Cervelas au comté" for "comté"), or its rayon is
+# named by a word typed ("fromagerie": the products of the Fromagerie-crèmerie rayon, before
+# a "Tartinade fromagère" of the fish counter).
+HEAD_WORD_BONUS = 0.1
+CATEGORY_WORD_BONUS = 0.3
 STOCK_BONUS = (0.0, 0.08, 0.15)  # out of stock, on request, in stock
 OPEN_BONUS = 0.10
 NEAR_BONUS = (0.0, 0.02, 0.05, 0.08, 0.10)  # by tier, farthest to nearest
@@ -39,6 +45,30 @@ def text_relevance(matches: Sequence[Match], factor: float = 1.0) -> dict[int, f
     if top <= 0:
         return {m.product_id: factor for m in matches}
     return {m.product_id: factor * (0.7 + 0.3 * m.score / top) for m in matches}
+
+
+def product_bonuses(
+    matches: Sequence[Match],
+    first_stems: dict[int, str],
+    head_terms: Sequence[Term],
+    category_ids: set[int],
+) -> dict[int, float]:
+    """What each matched product adds to its text score: its name starts with the first
+    word typed (``head_terms``, the alternatives of that word), its rayon is one named by
+    a word typed (``category_ids``)."""
+    bonuses: dict[int, float] = {}
+    for match in matches:
+        head = first_stems.get(match.product_id, "")
+        bonus = 0.0
+        if head and any(
+            head.startswith(term.text) if term.prefix else head == term.text for term in head_terms
+        ):
+            bonus += HEAD_WORD_BONUS
+        if match.category_id is not None and match.category_id in category_ids:
+            bonus += CATEGORY_WORD_BONUS
+        if bonus:
+            bonuses[match.product_id] = bonus
+    return bonuses
 
 
 def window(matches: Sequence[Match], budget: float, minimum: int) -> list[Match]:

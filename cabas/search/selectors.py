@@ -30,6 +30,7 @@ from .offers import (
     browse_counts,
     browse_page,
     document_categories,
+    document_first_stems,
     offer_buckets,
     offers_by_price,
 )
@@ -43,6 +44,7 @@ from .ranking import (
     nearest_rows,
     offer_hits,
     page_rows,
+    product_bonuses,
     product_hits,
     product_refs,
     product_summaries,
@@ -89,6 +91,10 @@ MIN_WINDOW_PRODUCTS = 10
 # through the shop index instead of a window of products.
 FEW_SHOPS = 25
 MAX_NAMED_SHOPS = 25
+# When products hold every word typed, a shop counts as named only if the query covers
+# this share of the words of its name ("boulangerie dupont", the exact name): "chocolat"
+# names no shop by being one word of "L'Atelier du Chocolat Basque".
+NAMED_SHOP_COVERAGE = 2 / 3
 MIN_ALL_WORDS_RESULTS = 3
 # Autocomplete: product suggestions from the third letter typed.
 MIN_PRODUCT_PREFIX = 3
@@ -149,6 +155,65 @@ def _named_shops(plan: QueryPlan, allowed: set[int]) -> tuple[list[int], list[Wo
     if not shops or len(shops) > MAX_NAMED_SHOPS:
         return [], []
     return sorted(shops), [word for word in plan.words if word not in used]
+
+
+def _covered(shop_stems: frozenset[str], used: list[WordPlan]) -> float:
+    """The share of a shop name's stems that the query words ``used`` match."""
+    if not shop_stems:
+        return 0.0
+    terms = [term for word in used for term in word.terms]
+    covered = sum(
+        1
+        for name_stem in shop_stems
+        if any(
+            name_stem.startswith(term.text) if term.prefix else name_stem == term.text
+            for term in terms
+        )
+    )
+    return covered / len(shop_stems)
+
+
+def _named_almost_entirely(
+    shop_ids: list[int], plan: QueryPlan, rest: list[WordPlan], snapshot: ShopSnapshot
+) -> list[int]:
+    """The shops whose names the query covers almost entirely."""
+    used = [word for word in plan.words if word not in rest]
+    return [
+        sid
+        for sid in shop_ids
+        if _covered(snapshot.name_stems.get(sid, frozenset()), used) >= NAMED_SHOP_COVERAGE
+    ]
+
+
+def _named_categories(plan: QueryPlan, tree: CategoryTree) -> set[int]:
+    """The rayons a word typed names ("fromagerie", "librairies"), with a family's rayons:
+    the word itself, not its stem ("fromagère" names no rayon)."""
+    typed = {form for word in plan.words for form in (word.shown, word.shown.removesuffix("s"))}
+    found: set[int] = set()
+    for category in tree.by_id.values():
+        if typed & set(category.words):
+            found.update(tree.ids_for(category.slug))
+    return found
+
+
+def _with_bonuses(
+    matches: list[Match], plan: QueryPlan, tree: CategoryTree
+) -> tuple[list[Match], dict[int, float]]:
+    """The text relevance of products holding every word, with what their names and rayons
+    add; the matches re-ordered by it, so the window reads the best."""
+    relevance = text_relevance(matches)
+    if not matches:
+        return matches, relevance
+    bonuses = product_bonuses(
+        matches,
+        document_first_stems([m.product_id for m in matches]),
+        plan.words[0].terms,
+        _named_categories(plan, tree),
+    )
+    for pid, bonus in bonuses.items():
+        relevance[pid] += bonus
+    ordered = sorted(matches, key=lambda m: (-relevance[m.product_id], m.product_id))
+    return ordered, relevance
 
 
 def _popular(territory_id: int, category_ids: list[int] | None, limit: int) -> list[Match]:
@@ -215,6 +280,10 @@ def search_offers(
             limit=matched_limit,
         )
         shop_names, rest = _named_shops(plan, shops.all_ids)
+        if shop_names and len(main_matches) >= MIN_ALL_WORDS_RESULTS:
+            # Products hold every word: a shop name holding them too is a weak signal,
+            # kept only for shops the query names almost entirely.
+            shop_names = _named_almost_entirely(shop_names, plan, rest, snapshot)
         if shop_names:
             named_shops = shop_names
             named = {}
@@ -229,7 +298,10 @@ def search_offers(
                     )
                 )
                 named_products = list(named)
-    main = text_relevance(main_matches)
+    if plan.is_empty:
+        main = text_relevance(main_matches)
+    else:
+        main_matches, main = _with_bonuses(main_matches, plan, tree)
     if (
         not plan.is_empty
         and len(main_matches) < MIN_ALL_WORDS_RESULTS

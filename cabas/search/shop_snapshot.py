@@ -61,6 +61,9 @@ class ShopSnapshot:
     word_stem: dict[str, str] = field(default_factory=dict)
     keys: dict[str, set[str]] = field(default_factory=dict)
     radians: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # The distinct stems of each shop's name (its words of letters), for how much of a
+    # name a query covers.
+    name_stems: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def distances_km(self, centre: Point, ids: Iterable[int] | None = None) -> dict[int, float]:
         """Distance from ``centre`` to each shop (all, or ``ids``). Equirectangular: within a
@@ -163,6 +166,7 @@ def _build(
     stems_to_shops: dict[str, set[int]] = defaultdict(set)
     word_stem: dict[str, str] = {}
     hidden: set[int] = set()
+    name_stems: dict[int, frozenset[str]] = {}
     for shop_id, status, slug, name, lat, lon, postcode, expression in Shop.objects.filter(
         territory_id=territory.id
     ).values_list("id", "status", "slug", "name", "lat", "lon", "postcode", "opening_hours"):
@@ -177,6 +181,7 @@ def _build(
             if word.isalpha():
                 word_stem[word] = stem(word)
                 stems_to_shops[word_stem[word]].add(shop_id)
+        name_stems[shop_id] = frozenset(stem(word) for word in words(name) if word.isalpha())
     keys: dict[str, set[str]] = defaultdict(set)
     for word in word_stem:
         if len(word) >= 4:
@@ -198,4 +203,5 @@ def _build(
         radians={
             sid: (math.radians(info.lat), math.radians(info.lon)) for sid, info in shops.items()
         },
+        name_stems=name_stems,
     )
