@@ -156,7 +156,8 @@ def stock_set(
             return offer
         Offer.objects.filter(pk=offer_id).update(stock=quantity)
         offer.stock = quantity
-        if quantity is not None:
+        # Starting to track at zero changes no unit: no movement (deltas are never zero).
+        if quantity is not None and quantity != (before or 0):
             StockMovement.objects.create(
                 territory_id=offer.territory_id,
                 offer_id=offer_id,

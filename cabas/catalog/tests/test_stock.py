@@ -89,3 +89,17 @@ def test_set_records_the_difference_and_adjust_refuses_negative_stock():
     assert Offer.objects.get(pk=offer.pk).stock is None
     with pytest.raises(ValueError, match="negative"):
         stock_set(offer_id=offer.pk, quantity=-1, reason="manual")
+
+
+def test_tracking_an_untracked_offer_from_zero_writes_no_movement():
+    # Given an offer sold "sur demande" (stock not tracked)
+    offer = OfferFactory(stock=None)
+    # When the merchant starts counting at zero, then receives 5 units
+    stock_set(offer_id=offer.pk, quantity=0, reason="manual")
+    assert Offer.objects.get(pk=offer.pk).stock == 0
+    assert not StockMovement.objects.filter(offer=offer).exists()
+    stock_set(offer_id=offer.pk, quantity=5, reason="import")
+    # Then only the real change is a movement
+    assert list(StockMovement.objects.filter(offer=offer).values_list("delta", "stock_after")) == [
+        (5, 5)
+    ]
