@@ -91,7 +91,7 @@ MIN_WINDOW_PRODUCTS = 10
 # through the shop index instead of a window of products.
 FEW_SHOPS = 25
 MAX_NAMED_SHOPS = 25
-# When products hold every word typed, a shop counts as named only if the query covers
+# When some product holds every word typed, a shop counts as named only if the query covers
 # this share of the words of its name ("boulangerie dupont", the exact name): "chocolat"
 # names no shop by being one word of "L'Atelier du Chocolat Basque".
 NAMED_SHOP_COVERAGE = 2 / 3
@@ -280,7 +280,7 @@ def search_offers(
             limit=matched_limit,
         )
         shop_names, rest = _named_shops(plan, shops.all_ids)
-        if shop_names and len(main_matches) >= MIN_ALL_WORDS_RESULTS:
+        if shop_names and main_matches:
             # Products hold every word: a shop name holding them too is a weak signal,
             # kept only for shops the query names almost entirely.
             shop_names = _named_almost_entirely(shop_names, plan, rest, snapshot)
