@@ -20,6 +20,7 @@ from cabas.factories import (
     UserFactory,
 )
 from cabas.orders.models import Checkout, Order, OrderStatus
+from cabas.search.services import search_index_rebuild
 from cabas.tasks.services import tasks_drain
 
 from .conftest import EXTERNAL
@@ -115,6 +116,7 @@ def test_one_cart_two_shops_slots_guest_checkout_merchants_and_emails(
     bookshop, bookshop_owner = shops["Librairie des Halles"]
     OfferFactory(shop=baker, product__name="Pain de campagne", price_cents=320, stock=20)
     OfferFactory(shop=bookshop, product__name="Le Petit Prince", price_cents=890, stock=3)
+    search_index_rebuild(territory=ville)  # as a catalogue import does
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     base_url = live_server.url

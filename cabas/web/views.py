@@ -5,6 +5,7 @@ Every page works as plain HTML; htmx only swaps the shop-list results in place.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.core.paginator import Paginator
@@ -58,8 +59,8 @@ def _map_context(territory: Territory, markers: list[list], element_id: str) -> 
     }
 
 
-def _with_ready_times(rows: list[ShopRow], now) -> list[ShopRow]:
-    """Each row's ``extra["ready"]``: when the shop can hand over an order ("prêt
+def _add_ready_times(rows: list[ShopRow], now: dt.datetime) -> None:
+    """Set each row's ``extra["ready"]``: when the shop can hand over an order ("prêt
     aujourd'hui dès 17 h"), or None. A constant number of queries for the list."""
     ready = earliest_ready_for_shops(
         [row.shop for row in rows],
@@ -68,7 +69,6 @@ def _with_ready_times(rows: list[ShopRow], now) -> list[ShopRow]:
     )
     for row in rows:
         row.extra["ready"] = ready[row.shop.pk]
-    return rows
 
 
 def _is_htmx_partial(request: HttpRequest) -> bool:
@@ -110,7 +110,7 @@ def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
             (row for row in rows if row.open_state.next_change is not None),
             key=lambda row: (row.open_state.next_change, row.shop.name),
         )[:FEATURED_OPEN_SHOPS]
-    _with_ready_times(featured, now)
+    _add_ready_times(featured, now)
     families = [
         (category, count)
         for category, count in shop_selectors.category_counts(place)
@@ -174,7 +174,7 @@ def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     now = timezone.now()
     rows = shop_selectors.shop_search(place, filters, at=now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_ready_times(list(page.object_list), now)
+    _add_ready_times(list(page.object_list), now)
     context = {
         "territory": place,
         "form": form,
