@@ -50,6 +50,7 @@ def test_merchant_puts_500_products_online_from_a_spreadsheet(live_server, page,
 
     # When the merchant signs in and opens the back office
     page.goto(live_server.url + "/espace-commercant/")
+    page.get_by_role("link", name="J'ai déjà un compte").click()
     page.get_by_label("Adresse e-mail").fill(owner.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("connecter", re.I)).click()

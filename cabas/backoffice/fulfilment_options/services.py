@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cabas.fulfilment.models import DeliveryZone, ShopFulfilment
+from cabas.fulfilment.selectors import default_settings
 from cabas.shops.models import Shop
 
 from ..errors import BackofficeError
@@ -34,9 +35,7 @@ def shop_fulfilment_settings(shop: Shop) -> FulfilmentSettings:
     """The saved settings, or the defaults a shop without a row gets at checkout."""
     row = ShopFulfilment.objects.filter(territory_id=shop.territory_id, shop=shop).first()
     if row is None:
-        row = ShopFulfilment(
-            pickup_enabled=shop.offers_click_collect, delivery_enabled=shop.offers_delivery
-        )
+        row = default_settings(shop)
     return FulfilmentSettings(
         **{name: getattr(row, name) for name in FulfilmentSettings.__dataclass_fields__}
     )

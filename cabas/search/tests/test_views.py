@@ -110,3 +110,11 @@ def test_search_box_partial_renders(client, catalogue, rf):
 
 def test_unknown_territory_is_a_404(client, db):
     assert client.get("/nulle-part/recherche/").status_code == 404
+
+
+def test_each_offer_in_stock_can_be_added_to_the_cart_from_the_results(client, catalogue):
+    html = page(client, q="chocolat noir")
+
+    # One add-to-cart form per offer that can be bought, posting to the cart.
+    assert html.count('action="/panier/ajouter/"') >= 1
+    assert 'name="offer_id"' in html
