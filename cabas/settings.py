@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cabas.fulfilment",
     "cabas.cart",
     "cabas.orders",
+    "cabas.ledger",
     "cabas.notifications",
     "cabas.search",
     "cabas.demo",
