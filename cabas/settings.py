@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cabas.cart",
     "cabas.orders",
     "cabas.ledger",
+    "cabas.vouchers",
     "cabas.notifications",
     "cabas.search",
     "cabas.demo",

@@ -1,0 +1,347 @@
+"""Voucher programmes, voucher purchases, gift cards and their redemption.
+
+Invariants, each kept on locked rows by the ledger (``ledger_post``) and backed by its
+non-negative balance constraint:
+- a programme's budget is never exceeded: the match is a debit of the funder's budget
+  account, which cannot go below zero, even under concurrent purchases;
+- a person never receives more than the programme's cap: checked on their
+  ``ProgrammeParticipant`` row, locked before the ledger accounts;
+- a code is never spent beyond its balance, even concurrently: a redemption is one
+  debit of the card's account, and a replayed idempotency key is one debit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cabas.accounts.models import User
+from cabas.catalog.models import Category
+from cabas.ledger.errors import LedgerError
+from cabas.ledger.models import Account, AccountKind, LedgerTransaction
+from cabas.ledger.services import MAX_AMOUNT_CENTS, account_open, ledger_post
+from cabas.money import format_money
+from cabas.shops.models import Shop
+from cabas.territories.models import Territory
+
+from .codes import code_generate, code_normalise
+from .errors import VoucherError
+from .locks import lock_participant
+from .models import GiftCard, ProgrammeStatus, Voucher, VoucherProgramme
+
+GIFT_CARD_VALIDITY = dt.timedelta(days=365)
+# Where the shoppers' and funders' money comes from (card payments, grants): may go negative.
+EXTERNAL_PAYMENTS = "payments"
+EXTERNAL_FUNDERS = "funders"
+
+
+def _cents(amount: object, *, code: str = "invalid_amount") -> int:
+    """A positive amount as int cents; bools, floats and fractional Decimals are refused."""
+    if isinstance(amount, Decimal) and amount.is_finite() and amount == amount.to_integral_value():
+        amount = int(amount)
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise VoucherError(code, _("Le montant doit être un nombre entier de centimes."))
+    if amount <= 0:
+        raise VoucherError(code, _("Le montant doit être supérieur à zéro."))
+    if amount > MAX_AMOUNT_CENTS:
+        raise VoucherError(code, _("Ce montant dépasse la limite autorisée."))
+    return amount
+
+
+def _aware(value: dt.datetime, field: str) -> dt.datetime:
+    if not isinstance(value, dt.datetime) or timezone.is_naive(value):
+        raise VoucherError(
+            "invalid_programme",
+            _("La date « %(field)s » doit comporter un fuseau horaire.") % {"field": field},
+        )
+    return value.astimezone(dt.UTC)
+
+
+def _new_code() -> str:
+    """A code used by no voucher and no gift card (both share the redemption path)."""
+    while True:
+        code = code_generate()
+        if not (
+            Voucher.objects.filter(code=code).exists()
+            or GiftCard.objects.filter(code=code).exists()
+        ):
+            return code
+
+
+def voucher_programme_create(
+    *,
+    territory: Territory,
+    name: str,
+    match_rate_bp: int,
+    cap_per_person_cents: int,
+    budget_cents: int,
+    valid_from: dt.datetime,
+    valid_until: dt.datetime,
+    eligible_shops: list[Shop] | None = None,
+    eligible_categories: list[Category] | None = None,
+    status: str = ProgrammeStatus.ACTIVE,
+) -> VoucherProgramme:
+    """Create the programme and fund its budget account (external → funder budget).
+
+    Invariant: the funder's budget account holds exactly ``budget_cents`` at creation,
+    so what the programme can ever give is bounded by the ledger, not by a counter.
+    """
+    if not isinstance(name, str) or not name.strip() or len(name) > 160:
+        raise VoucherError("invalid_programme", _("Le nom du programme est obligatoire."))
+    if isinstance(match_rate_bp, bool) or not isinstance(match_rate_bp, int):
+        raise VoucherError("invalid_programme", _("Le taux d'abondement est un entier."))
+    if not 0 < match_rate_bp <= 100_000:
+        raise VoucherError(
+            "invalid_programme", _("Le taux d'abondement est compris entre 1 et 100 000.")
+        )
+    cap = _cents(cap_per_person_cents, code="invalid_programme")
+    budget = _cents(budget_cents, code="invalid_programme")
+    start, end = _aware(valid_from, "valable du"), _aware(valid_until, "valable jusqu'au")
+    if end <= start:
+        raise VoucherError("invalid_programme", _("La fin de validité doit suivre son début."))
+    if status not in ProgrammeStatus.values:
+        raise VoucherError("invalid_programme", _("Statut de programme inconnu."))
+    shops = list(eligible_shops or [])
+    if any(shop.territory_id != territory.pk for shop in shops):
+        raise VoucherError(
+            "foreign_territory", _("Un commerce éligible n'appartient pas à ce territoire.")
+        )
+    with transaction.atomic():
+        programme = VoucherProgramme.objects.create(
+            territory=territory,
+            name=name.strip(),
+            match_rate_bp=match_rate_bp,
+            cap_per_person_cents=cap,
+            budget_cents=budget,
+            valid_from=start,
+            valid_until=end,
+            status=status,
+        )
+        programme.eligible_shops.set(shops)
+        programme.eligible_categories.set(list(eligible_categories or []))
+        funder = account_open(
+            territory=territory,
+            kind=AccountKind.FUNDER_BUDGET,
+            owner_ref=f"programme:{programme.pk}",
+        )
+        external = account_open(
+            territory=territory, kind=AccountKind.EXTERNAL, owner_ref=EXTERNAL_FUNDERS
+        )
+        ledger_post(
+            territory=territory,
+            kind="voucher_programme_funding",
+            entries=[(external, -budget), (funder, budget)],
+            reference=f"programme:{programme.pk}",
+        )
+        programme.funder_account = funder
+        programme.save(update_fields=["funder_account"])
+    return programme
+
+
+def voucher_purchase(
+    *, programme: VoucherProgramme, user: User, amount_cents: int, now: dt.datetime
+) -> Voucher:
+    """Sell a voucher: the shopper pays ``amount_cents``, the funder adds the match.
+
+    The match is ``amount × rate / 10 000`` rounded down, clipped to what the person
+    may still receive (cap). If the budget cannot pay it in full the purchase is
+    refused (``budget_exhausted``): the match announced to the shopper is never
+    silently cut. Payment and match land on the voucher in ONE balanced transaction.
+    """
+    amount = _cents(amount_cents)
+    if programme.status != ProgrammeStatus.ACTIVE or not (
+        programme.valid_from <= now < programme.valid_until
+    ):
+        raise VoucherError("programme_closed", _("Ce programme n'est pas ouvert à l'achat."))
+    territory = programme.territory
+    with transaction.atomic():
+        participant = lock_participant(programme=programme, user=user)
+        remaining = max(programme.cap_per_person_cents - participant.matched_cents, 0)
+        match = min(amount * programme.match_rate_bp // 10_000, remaining)
+        voucher = Voucher.objects.create(
+            territory=territory,
+            programme=programme,
+            owner=user,
+            code=_new_code(),
+            paid_cents=amount,
+            matched_cents=match,
+            expires_at=programme.valid_until,
+        )
+        card = account_open(
+            territory=territory, kind=AccountKind.GIFT_CARD, owner_ref=f"voucher:{voucher.pk}"
+        )
+        external = account_open(
+            territory=territory, kind=AccountKind.EXTERNAL, owner_ref=EXTERNAL_PAYMENTS
+        )
+        entries: list[tuple[Account, int]] = [(external, -amount)]
+        if match:
+            funder_id = programme.funder_account_id
+            assert funder_id is not None  # set in the transaction that created the programme
+            entries.append((Account.objects.get(pk=funder_id), -match))
+        entries.append((card, amount + match))
+        try:
+            ledger_post(
+                territory=territory,
+                kind="voucher_purchase",
+                entries=entries,
+                reference=f"voucher:{voucher.pk}",
+            )
+        except LedgerError as error:
+            if error.code == "insufficient_funds":
+                raise VoucherError(
+                    "budget_exhausted",
+                    _("Le budget de ce programme ne permet plus cet abondement."),
+                ) from error
+            raise
+        card.refresh_from_db(fields=["balance_cents"])
+        voucher.account = card
+        voucher.save(update_fields=["account"])
+        participant.paid_cents += amount
+        participant.matched_cents += match
+        participant.save(update_fields=["paid_cents", "matched_cents"])
+    return voucher
+
+
+def gift_card_issue(
+    *,
+    territory: Territory,
+    amount_cents: int,
+    shop: Shop | None = None,
+    buyer_email: str,
+    now: dt.datetime | None = None,
+) -> GiftCard:
+    """Sell a gift card: the buyer's payment (external → card account), one new code."""
+    amount = _cents(amount_cents)
+    if shop is not None and shop.territory_id != territory.pk:
+        raise VoucherError("foreign_territory", _("Ce commerce n'appartient pas à ce territoire."))
+    if not isinstance(buyer_email, str) or "@" not in buyer_email or len(buyer_email) > 254:
+        raise VoucherError("invalid_email", _("L'adresse e-mail de l'acheteur est invalide."))
+    issued = now or timezone.now()
+    with transaction.atomic():
+        card = GiftCard.objects.create(
+            territory=territory,
+            code=_new_code(),
+            shop=shop,
+            amount_cents=amount,
+            buyer_email=buyer_email.strip(),
+            expires_at=issued + GIFT_CARD_VALIDITY,
+        )
+        account = account_open(
+            territory=territory, kind=AccountKind.GIFT_CARD, owner_ref=f"giftcard:{card.pk}"
+        )
+        external = account_open(
+            territory=territory, kind=AccountKind.EXTERNAL, owner_ref=EXTERNAL_PAYMENTS
+        )
+        ledger_post(
+            territory=territory,
+            kind="gift_card_sale",
+            entries=[(external, -amount), (account, amount)],
+            reference=f"giftcard:{card.pk}",
+        )
+        account.refresh_from_db(fields=["balance_cents"])
+        card.account = account
+        card.save(update_fields=["account"])
+    return card
+
+
+def _card_for_code(code: object) -> Voucher | GiftCard:
+    normalised = code_normalise(code)
+    found: Voucher | GiftCard | None = None
+    if normalised:
+        found = (
+            GiftCard.objects.filter(code=normalised).select_related("account").first()
+            or Voucher.objects.filter(code=normalised)
+            .select_related("account", "programme")
+            .first()
+        )
+    # Compared again in constant time: the index lookup is not the authority.
+    if found is None or not secrets.compare_digest(found.code, normalised):
+        raise VoucherError("unknown_code", _("Ce code est inconnu."), status=404)
+    return found
+
+
+def _shop_eligible(card: Voucher | GiftCard, shop: Shop) -> bool:
+    if isinstance(card, GiftCard):
+        return card.shop_id is None or card.shop_id == shop.pk
+    programme = card.programme
+    shops = programme.eligible_shops.all()
+    categories = programme.eligible_categories.all()
+    if not shops.exists() and not categories.exists():
+        return True
+    if shops.filter(pk=shop.pk).exists():
+        return True
+    if shop.category_id is None:
+        return False
+    # A rayon is eligible when it, or its family, is listed.
+    return categories.filter(Q(pk=shop.category_id) | Q(children=shop.category_id)).exists()
+
+
+def voucher_redeem(
+    *,
+    code: str,
+    shop: Shop,
+    amount_cents: int,
+    reference: str,
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+) -> LedgerTransaction:
+    """Spend ``amount_cents`` of a voucher or gift card at ``shop`` (card → merchant receivable).
+
+    Checked in this order: amount, code, territory, shop eligibility, expiry; then the
+    debit, whose balance check runs on the locked card account inside ``ledger_post``,
+    so concurrent redemptions of one code never spend more than its balance. Replaying
+    ``idempotency_key`` returns the first redemption and debits nothing more.
+    """
+    amount = _cents(amount_cents)
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+        raise VoucherError("invalid_idempotency_key", _("Une clé d'idempotence est requise."))
+    if len(idempotency_key) > 150:
+        raise VoucherError("invalid_idempotency_key", _("La clé d'idempotence est trop longue."))
+    card = _card_for_code(code)
+    if card.territory_id != shop.territory_id:
+        raise VoucherError(
+            "foreign_territory", _("Ce code n'est pas valable sur ce territoire."), status=403
+        )
+    if not _shop_eligible(card, shop):
+        raise VoucherError(
+            "shop_not_eligible", _("Ce code n'est pas accepté dans ce commerce."), status=403
+        )
+    if (now or timezone.now()) >= card.expires_at:
+        raise VoucherError("expired", _("Ce code a expiré."))
+    assert card.account is not None  # set in the transaction that created the card
+    territory = card.territory
+    # The receivable is opened in the same transaction: a refused redemption leaves nothing.
+    with transaction.atomic():
+        merchant = account_open(
+            territory=territory, kind=AccountKind.MERCHANT_RECEIVABLE, owner_ref=f"shop:{shop.pk}"
+        )
+        try:
+            return ledger_post(
+                territory=territory,
+                kind="voucher_redemption",
+                entries=[(card.account, -amount), (merchant, amount)],
+                reference=reference,
+                idempotency_key=f"voucher_redeem:{idempotency_key}",
+            )
+        except LedgerError as error:
+            if error.code == "insufficient_funds":
+                balance = Account.objects.get(pk=card.account.pk).balance_cents
+                if balance == 0:
+                    raise VoucherError(
+                        "exhausted", _("Ce code a déjà été entièrement utilisé.")
+                    ) from error
+                raise VoucherError(
+                    "insufficient_balance",
+                    _("Solde insuffisant : il reste %(balance)s sur ce code.")
+                    % {"balance": format_money(balance, territory.currency)},
+                    details={"balance_cents": balance},
+                ) from error
+            if error.code in {"invalid_reference", "idempotency_conflict"}:
+                raise VoucherError(error.code, error.message, status=error.status) from error
+            raise
