@@ -217,30 +217,43 @@ class ShopListQuery(Schema):
 
     def cross_field_errors(self) -> list[dict[str, Any]]:
         """Rules across parameters, as 422 details (the per-field rules are above)."""
-        problems = []
-        if (self.lat is None) != (self.lon is None):
-            missing = "lon" if self.lon is None else "lat"
-            problems.append(
-                field_error(("query", missing), _("lat et lon vont ensemble."), "missing_pair")
+        return centre_errors(
+            lat=self.lat, lon=self.lon, postcode=self.postcode, radius_km=self.radius_km
+        )
+
+
+def has_centre(*, lat: float | None, lon: float | None, postcode: str | None) -> bool:
+    return postcode is not None or (lat is not None and lon is not None)
+
+
+def centre_errors(
+    *, lat: float | None, lon: float | None, postcode: str | None, radius_km: float | None
+) -> list[dict[str, Any]]:
+    """422 details for a search centre: a point (lat and lon together) or a postcode, not
+    both; a radius needs one of them."""
+    problems = []
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        problems.append(
+            field_error(("query", missing), _("lat et lon vont ensemble."), "missing_pair")
+        )
+    if postcode is not None and (lat is not None or lon is not None):
+        problems.append(
+            field_error(
+                ("query", "postcode"),
+                _("Donnez soit un point (lat, lon), soit un code postal, pas les deux."),
+                "conflict",
             )
-        if self.postcode is not None and (self.lat is not None or self.lon is not None):
-            problems.append(
-                field_error(
-                    ("query", "postcode"),
-                    _("Donnez soit un point (lat, lon), soit un code postal, pas les deux."),
-                    "conflict",
-                )
+        )
+    if radius_km is not None and not has_centre(lat=lat, lon=lon, postcode=postcode):
+        problems.append(
+            field_error(
+                ("query", "radius_km"),
+                _("Un rayon demande un point (lat, lon) ou un code postal."),
+                "missing_centre",
             )
-        has_centre = self.postcode is not None or (self.lat is not None and self.lon is not None)
-        if self.radius_km is not None and not has_centre:
-            problems.append(
-                field_error(
-                    ("query", "radius_km"),
-                    _("Un rayon demande un point (lat, lon) ou un code postal."),
-                    "missing_centre",
-                )
-            )
-        return problems
+        )
+    return problems
 
 
 # --- categories -----------------------------------------------------------------------

@@ -14,7 +14,13 @@ from pydantic import BaseModel, field_validator
 
 from cabas.api.errors import field_error
 from cabas.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
-from cabas.api.schemas import MAX_RADIUS_KM, POSTCODE_PATTERN, SLUG_PATTERN
+from cabas.api.schemas import (
+    MAX_RADIUS_KM,
+    POSTCODE_PATTERN,
+    SLUG_PATTERN,
+    centre_errors,
+    has_centre,
+)
 
 MAX_PRICE_CENTS = 100_000_000
 # Longer text is cut: search reads only the first words anyway.
@@ -129,30 +135,11 @@ class SearchQuery(Schema):
         return value
 
     def cross_field_errors(self) -> list[dict[str, Any]]:
-        problems = []
-        if (self.lat is None) != (self.lon is None):
-            missing = "lon" if self.lon is None else "lat"
-            problems.append(
-                field_error(("query", missing), _("lat et lon vont ensemble."), "missing_pair")
-            )
-        if self.postcode is not None and (self.lat is not None or self.lon is not None):
-            problems.append(
-                field_error(
-                    ("query", "postcode"),
-                    _("Donnez soit un point (lat, lon), soit un code postal, pas les deux."),
-                    "conflict",
-                )
-            )
-        has_centre = self.postcode is not None or (self.lat is not None and self.lon is not None)
-        if self.radius_km is not None and not has_centre:
-            problems.append(
-                field_error(
-                    ("query", "radius_km"),
-                    _("Un rayon demande un point (lat, lon) ou un code postal."),
-                    "missing_centre",
-                )
-            )
-        if self.sort == "distance" and not has_centre:
+        problems = centre_errors(
+            lat=self.lat, lon=self.lon, postcode=self.postcode, radius_km=self.radius_km
+        )
+        located = has_centre(lat=self.lat, lon=self.lon, postcode=self.postcode)
+        if self.sort == "distance" and not located:
             problems.append(
                 field_error(
                     ("query", "sort"),
