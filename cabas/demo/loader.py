@@ -19,7 +19,7 @@ from django.db import transaction
 
 from cabas.catalog.services import taxonomy_sync
 from cabas.catalog.taxonomy import TREE
-from cabas.geo.services import postal_codes_load
+from cabas.demo.postal_codes import postal_codes_load
 from cabas.territories.models import Territory
 
 from .catalogue_fr import VOCABULARY

@@ -1,8 +1,8 @@
 import pytest
 
 from cabas.demo.errors import DemoDataError
+from cabas.demo.postal_codes import postal_codes_load
 from cabas.geo.models import PostalCode
-from cabas.geo.services import postal_codes_load
 
 from .conftest import replace_field
 

@@ -1,4 +1,4 @@
-"""Writes to the geographic reference tables."""
+"""La Poste's postal code base loaded into the geographic reference table."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cabas.demo.sources import read_csv
+from cabas.geo.models import PostalCode
 
-from .models import PostalCode
+from .sources import read_csv
 
 POSTAL_CODE_COLUMNS = (
     "code_commune_insee",
