@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint test-sqlite test-postgres lock messages clean
+.PHONY: install run test lint test-sqlite test-postgres smoke lock messages clean
 
 install: $(STAMP) cabas/web/static/vendor/.built var/.migrated
 
@@ -37,7 +37,7 @@ run: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(wildcard cabas/*/services.py cabas/*/selectors.py cabas/*/*/services.py)
+	$(VENV)/bin/mypy $(wildcard cabas/*/services.py cabas/*/selectors.py cabas/*/*_selectors.py cabas/*/*/services.py cabas/*/*/selectors.py)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: install
@@ -61,6 +61,20 @@ test: install lint
 	@echo "== pytest on SQLite"
 	env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory smoke
+
+# The production stack on loopback (deploy/smoke.py): PostgreSQL, two gunicorn behind
+# nginx, Redis sessions, the task worker, a shopper journey; then a private primary and
+# its streaming replica (deploy/replica.py). Needs nginx and the PostgreSQL server binaries.
+smoke: install
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then \
+	  if $(PY) scripts/db_answers.py "$(PG_URL)"; then \
+	    echo "== smoke test of the production stack" && $(PY) deploy/smoke.py --url "$(PG_URL)" && \
+	    echo "== primary + streaming replica, read-your-writes" && $(PY) deploy/replica.py; \
+	  elif [ -n "$${CI:-}" ]; then echo "smoke: PostgreSQL does not answer" >&2; exit 1; \
+	  else echo "== smoke: PostgreSQL does not answer, skipped"; fi; \
+	elif [ -n "$${CI:-}" ]; then echo "smoke: nginx is missing: CI needs it" >&2; exit 1; \
+	else echo "== smoke: nginx is not installed (apt-get install nginx), skipped"; fi
 
 lock:
 	$(PY) -m pip install --quiet uv

@@ -15,3 +15,12 @@ def _french_after_each_test():
     from django.utils import translation
 
     translation.activate("fr")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    """Throttling counters and cached lookups never leak from one test into the next."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -129,14 +129,46 @@ def wait_until_up(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
+class Pacer:
+    """Constant arrival rate shared by the clients: request k is due at start + k / rate.
+
+    Latency is counted from the due time, not from the send, so a request that waits
+    for a free client is charged the wait (no coordinated omission).
+    """
+
+    def __init__(self, rate: float, start: float) -> None:
+        self.rate = rate
+        self.start = start
+        self.sent = 0
+        self.lock = threading.Lock()
+
+    def next_due(self) -> float:
+        with self.lock:
+            due = self.start + self.sent / self.rate
+            self.sent += 1
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        return due
+
+
 def client_loop(
-    port: int, catalogue: dict, until: float, seed_value: int, results: list, lock: threading.Lock
+    port: int,
+    catalogue: dict,
+    until: float,
+    seed_value: int,
+    results: list,
+    lock: threading.Lock,
+    pacer: Pacer | None = None,
 ) -> None:
     rng = random.Random(seed_value)
     shops = list(catalogue["by_shop"].values())
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     mine: list[tuple[float, int, str]] = []
     while time.monotonic() < until:
+        due = pacer.next_due() if pacer is not None else None
+        if time.monotonic() >= until:
+            break
         chosen = rng.sample(shops, rng.choice((1, 2)))
         offers = {rng.choice(offers) for offers in chosen}
         offers.add(rng.choice(chosen[0]))
@@ -150,7 +182,7 @@ def client_loop(
             }
         )
         headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
-        started = time.perf_counter()
+        started = due if due is not None else time.perf_counter()
         try:
             conn.request("POST", "/api/v1/checkout", body, headers)
             response = conn.getresponse()
@@ -209,6 +241,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="requests per second at a constant arrival rate, shared by the clients "
+        "(0: closed loop, each client sends as soon as it has its answer)",
+    )
     args = parser.parse_args()
     if not args.url.startswith("postgres"):
         raise SystemExit("The checkout benchmark runs on PostgreSQL (--url postgres://…).")
@@ -258,8 +297,11 @@ def main() -> None:
         results: list = []
         started = time.monotonic()
         until = started + args.seconds
+        pacer = Pacer(args.rate, time.perf_counter()) if args.rate > 0 else None
         threads = [
-            threading.Thread(target=client_loop, args=(port, catalogue, until, i, results, lock))
+            threading.Thread(
+                target=client_loop, args=(port, catalogue, until, i, results, lock, pacer)
+            )
             for i in range(args.clients)
         ]
         for thread in threads:
@@ -279,7 +321,11 @@ def main() -> None:
     print(f"checkout benchmark — {time.strftime('%Y-%m-%d')} — {platform.node()}")
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}")
     print(f"load average before the run: {load_before}")
-    print(f"clients: {args.clients}, gunicorn workers: {args.workers}, measured: {elapsed:.1f} s")
+    mode = f"constant arrival {args.rate:g} requests/s" if args.rate > 0 else "closed loop"
+    print(
+        f"clients: {args.clients} ({mode}), gunicorn workers: {args.workers}, "
+        f"measured: {elapsed:.1f} s"
+    )
     print(f"requests: {len(results)} ({len(results) / elapsed:.1f}/s)")
     print(f"checkouts placed: {placed} ({placed / elapsed:.1f}/s)")
     p50, p95, p99 = (quantiles[i] * 1000 for i in (49, 94, 98))

@@ -7,8 +7,17 @@ For each engine and size, a child process (its own ``DATABASE_URL``) builds the 
 ``bench-<size>`` with ``manage.py generate_territory`` (1,000 offers per shop; kept between
 runs), rebuilds the search index (timed, with its size on disk), then runs the query mix —
 accented, typo, prefix, multi-word, shop name, GTIN, facet + radius, grouped — through the
-search service and through the HTTP endpoint (Django test client), autocomplete, and last
-through gunicorn (2 workers, 4 keep-alive clients on the loopback) for throughput.
+search service twice: *cold* (the per-process text cache of :mod:`cabas.search.cache`
+emptied before every query: the full work of a query not seen since the index changed)
+and *cached* (the mix repeated, plans and text matches from the cache; the offer stage is
+never cached). Then through the HTTP endpoint (Django test client), cold and cached,
+autocomplete, cold and cached, and last through gunicorn with the production config
+(``cabas/gunicorn.conf.py``: preloaded, ``gc.freeze()``, 2 workers × 2 threads), cached
+and cold, loaded by ``wrk`` (8 keep-alive connections; Python client threads when wrk is
+not installed) for throughput, with the CPU the server and the load generator each used.
+CPU times are the measuring thread's (``time.thread_time``); with SQLite they include the
+database's work, with PostgreSQL not the server's. The service runs after ``gc.freeze()``
+like the gunicorn workers.
 Databases: ``var/bench.sqlite3`` and ``cabas_bench`` on the PostgreSQL server of ``--pg-url``
 (created when missing); never the development or test databases.
 
@@ -20,15 +29,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import http.client
 import json
 import os
 import platform
 import random
+import resource
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -153,29 +166,51 @@ def report(results: list[dict[str, Any]], host: dict[str, str]) -> None:
         f" · Python {host['python']} · charge avant : {host['load']}"
     )
     print(
-        "\n| moteur | offres | produits | index : construction | index : taille | "
-        "service p50 / p95 / p99 (ms) | service, CPU du processus p50 / p95 (ms) | "
-        "HTTP p50 / p95 / p99 (ms) | autocomplete p95 (ms) | gunicorn (req/s, p95 ms) |"
+        "\n*froid* : cache du texte vidé avant chaque requête ; *cache* : le mélange répété, "
+        "plans et correspondances servis par le cache du processus. CPU : temps CPU du fil "
+        "(avec SQLite, il comprend le travail de la base)."
+    )
+    print(
+        "\n| moteur | offres | index : construction, taille | service froid p50 / p95 / p99 "
+        "(CPU p50 / p95) | service cache p50 / p95 / p99 (CPU p50 / p95) | HTTP froid "
+        "p50 / p95 / p99 | HTTP cache p50 / p95 / p99 | autocomplete p95 froid / cache | "
+        "gunicorn cache | gunicorn froid |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        service, web, auto, server = r["service"], r["http"], r["autocomplete"], r["server"]
-        print(
-            f"| {r['engine']} | {r['offers']:,} | {r['products']:,} | {r['build_s']:.1f} s | "
-            f"{r['index_mb']:.1f} Mo (+ {r['offer_index_mb']:.0f} Mo d'index des offres) | "
-            f"{ms(service['p50'])} / {ms(service['p95'])} / {ms(service['p99'])} | "
-            f"{ms(r['service_cpu']['p50'])} / {ms(r['service_cpu']['p95'])} | "
-            f"{ms(web['p50'])} / {ms(web['p95'])} / {ms(web['p99'])} | {ms(auto['p95'])} | "
-            + (f"{server['rps']:.0f}, {server['p95']:.0f} |" if server else "— |")
+
+    def trio(run: dict[str, float]) -> str:
+        return f"{ms(run['p50'])} / {ms(run['p95'])} / {ms(run['p99'])}"
+
+    def server(run: dict[str, Any] | None) -> str:
+        if not run:
+            return "—"
+        return (
+            f"{run['rps']:.0f} req/s, p95 {run['p95']:.0f} ms, CPU serveur "
+            f"{run['server_cpu']:.2f} cœur ({run['server_cpu_ms_per_request']:.1f} ms/req), "
+            f"{run['generator']} {run['client_cpu']:.2f} cœur, charge {run['load']:.1f}"
         )
-    print("\np95 du service par type de requête (ms) :")
-    kinds = sorted({kind for r in results for kind in r["by_kind"]})
+
+    for r in results:
+        cold, warm, web, auto = r["cold"], r["warm"], r["http"], r["autocomplete"]
+        servers = r["servers"]
+        print(
+            f"| {r['engine']} | {r['offers']:,} | {r['build_s']:.1f} s, {r['index_mb']:.1f} Mo "
+            f"(+ {r['offer_index_mb']:.0f} Mo) | {trio(cold['wall'])} ({ms(cold['cpu']['p50'])} "
+            f"/ {ms(cold['cpu']['p95'])}) | {trio(warm['wall'])} ({ms(warm['cpu']['p50'])} / "
+            f"{ms(warm['cpu']['p95'])}) | {trio(web['froid'])} | {trio(web['cache'])} | "
+            f"{ms(auto['froid']['p95'])} / {ms(auto['cache']['p95'])} | "
+            f"{server(servers.get('cache'))} | {server(servers.get('froid'))} |"
+        )
+    print("\np95 du service par type de requête, froid / cache (ms) :")
+    kinds = sorted({kind for r in results for kind in r["cold"]["by_kind"]})
     print("| moteur | offres | " + " | ".join(kinds) + " |")
     print("|---|---|" + "---|" * len(kinds))
     for r in results:
         print(
             f"| {r['engine']} | {r['offers']:,} | "
-            + " | ".join(ms(r["by_kind"][k]) for k in kinds)
+            + " | ".join(
+                f"{ms(r['cold']['by_kind'][k])} / {ms(r['warm']['by_kind'][k])}" for k in kinds
+            )
             + " |"
         )
 
@@ -215,18 +250,19 @@ def freeze_time() -> None:
     timezone.now = lambda: FROZEN_NOW  # type: ignore[assignment]
 
 
-def frozen_application(environ: dict, start_response: Any) -> Any:
-    """WSGI entry point for gunicorn with "now" frozen like the in-process runs."""
-    global _application
-    if _application is None:
-        from cabas.wsgi import application
+def frozen_app(cached: bool = True) -> Any:
+    """WSGI application factory for gunicorn (``bench.search:frozen_app()``), with "now"
+    frozen like the in-process runs; ``cached=False`` turns the search text cache off in
+    the workers (cold numbers). With ``preload_app`` it runs in the master, before the
+    fork and ``gc.freeze()`` of the production config."""
+    from cabas.wsgi import application
 
-        freeze_time()
-        _application = application
-    return _application(environ, start_response)
+    freeze_time()
+    if not cached:
+        from cabas.search.cache import text_cache
 
-
-_application: Any = None
+        text_cache.max_entries = 0
+    return application
 
 
 def log(message: str) -> None:
@@ -273,6 +309,7 @@ def child(args: argparse.Namespace) -> None:
 
     from cabas.catalog.models import Offer, Product
     from cabas.geo.distance import Point
+    from cabas.search.cache import text_cache
     from cabas.search.selectors import SearchFilters, autocomplete, search_offers
     from cabas.search.services import search_index_rebuild
     from cabas.territories.models import Territory
@@ -353,54 +390,104 @@ def child(args: argparse.Namespace) -> None:
 
     for _kind, query, extra in mix:  # warm caches, the snapshot and the connection
         service_call(query, extra)
-    samples: list[float] = []
-    cpu_samples: list[float] = []
-    by_kind: dict[str, list[float]] = {}
+    # As the production gunicorn config does after start-up (cabas/gunicorn.conf.py).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, *gc.get_threshold()[1:])
     order = [item for _round in range(args.rounds) for item in mix]
     rng.shuffle(order)
-    for kind, query, extra in order:
-        began, began_cpu = time.perf_counter(), time.process_time()
-        service_call(query, extra)
-        elapsed = time.perf_counter() - began
-        cpu_samples.append(time.process_time() - began_cpu)
-        samples.append(elapsed)
-        by_kind.setdefault(kind, []).append(elapsed)
-    service = percentiles(samples)
-    service_cpu = percentiles(cpu_samples)
-    log(f"service : p50 {service['p50']:.2f} p95 {service['p95']:.2f} p99 {service['p99']:.2f} ms")
-    log(f"service, CPU : p50 {service_cpu['p50']:.2f} p95 {service_cpu['p95']:.2f} ms")
+
+    def service_run(cold: bool) -> dict[str, Any]:
+        """Every query of ``order`` through the service; ``cold`` empties the text cache
+        before each one (the full work of a query never seen since the index changed)."""
+        samples: list[float] = []
+        cpu_samples: list[float] = []
+        by_kind: dict[str, list[float]] = {}
+        for kind, query, extra in order:
+            if cold:
+                text_cache.clear()
+            began, began_cpu = time.perf_counter(), time.thread_time()
+            service_call(query, extra)
+            elapsed = time.perf_counter() - began
+            cpu_samples.append(time.thread_time() - began_cpu)
+            samples.append(elapsed)
+            by_kind.setdefault(kind, []).append(elapsed)
+        run = {
+            "wall": percentiles(samples),
+            "cpu": percentiles(cpu_samples),
+            "by_kind": {kind: percentiles(values)["p95"] for kind, values in by_kind.items()},
+            "load": os.getloadavg()[0],
+        }
+        name = "froid" if cold else "cache"
+        wall, cpu = run["wall"], run["cpu"]
+        log(
+            f"service ({name}) : p50 {wall['p50']:.2f} p95 {wall['p95']:.2f} "
+            f"p99 {wall['p99']:.2f} ms ; CPU p50 {cpu['p50']:.2f} p95 {cpu['p95']:.2f} ms"
+        )
+        return run
+
+    cold_run = service_run(cold=True)
+    warm_run = service_run(cold=False)
 
     client = Client()
     path = f"/api/v1/territories/{slug}/search"
-    http_samples: list[float] = []
-    for _kind, query, extra in order:
-        began = time.perf_counter()
-        response = client.get(path, http_params(query, extra))
-        http_samples.append(time.perf_counter() - began)
-        if response.status_code != 200:
-            raise SystemExit(
-                f"HTTP {response.status_code} for {query!r}: {response.content[:200]!r}"
-            )
-    web = percentiles(http_samples)
-    log(f"HTTP : p50 {web['p50']:.2f} p95 {web['p95']:.2f} p99 {web['p99']:.2f} ms")
 
-    auto_samples: list[float] = []
-    for _round in range(args.rounds * 4):
-        for prefix in AUTOCOMPLETE_PREFIXES:
-            began = time.perf_counter()
-            autocomplete(territory=territory, prefix=prefix)
-            auto_samples.append(time.perf_counter() - began)
-    auto = percentiles(auto_samples)
-    log(f"autocomplete : p50 {auto['p50']:.2f} p95 {auto['p95']:.2f} ms")
+    def http_run(cold: bool) -> dict[str, float]:
+        samples: list[float] = []
+        cpu_samples: list[float] = []
+        for _kind, query, extra in order:
+            if cold:
+                text_cache.clear()
+            began, began_cpu = time.perf_counter(), time.thread_time()
+            response = client.get(path, http_params(query, extra))
+            samples.append(time.perf_counter() - began)
+            cpu_samples.append(time.thread_time() - began_cpu)
+            if response.status_code != 200:
+                raise SystemExit(
+                    f"HTTP {response.status_code} for {query!r}: {response.content[:200]!r}"
+                )
+        run = percentiles(samples)
+        run["cpu_p50"], run["cpu_p95"] = (percentiles(cpu_samples)[k] for k in ("p50", "p95"))
+        log(
+            f"HTTP ({'froid' if cold else 'cache'}) : p50 {run['p50']:.2f} p95 {run['p95']:.2f} "
+            f"p99 {run['p99']:.2f} ms ; CPU p50 {run['cpu_p50']:.2f} p95 {run['cpu_p95']:.2f} ms"
+        )
+        return run
 
-    server = None
+    web = {"froid": http_run(cold=True), "cache": http_run(cold=False)}
+
+    def autocomplete_run(cold: bool) -> dict[str, float]:
+        samples: list[float] = []
+        for _round in range(args.rounds * 4):
+            for prefix in AUTOCOMPLETE_PREFIXES:
+                if cold:
+                    text_cache.clear()
+                began = time.perf_counter()
+                autocomplete(territory=territory, prefix=prefix)
+                samples.append(time.perf_counter() - began)
+        run = percentiles(samples)
+        log(
+            f"autocomplete ({'froid' if cold else 'cache'}) : p50 {run['p50']:.2f} "
+            f"p95 {run['p95']:.2f} ms"
+        )
+        return run
+
+    auto = {"froid": autocomplete_run(cold=True), "cache": autocomplete_run(cold=False)}
+
+    servers: dict[str, Any] = {}
     if args.server_seconds > 0:
         connection.close()
-        server = gunicorn_throughput(
-            [f"{path}?{urlencode(http_params(q, extra))}" for _kind, q, extra in mix],
-            args.server_seconds,
-        )
-        log(f"gunicorn : {server['rps']:.0f} req/s, p95 {server['p95']:.1f} ms")
+        paths = [f"{path}?{urlencode(http_params(q, extra))}" for _kind, q, extra in mix]
+        for name, cached in (("cache", True), ("froid", False)):
+            server = gunicorn_throughput(paths, args.server_seconds, cached=cached)
+            server["load"] = os.getloadavg()[0]
+            servers[name] = server
+            log(
+                f"gunicorn ({name}, {server['generator']}) : {server['rps']:.0f} req/s, "
+                f"p50 {server['p50']:.1f} p95 {server['p95']:.1f} ms ; CPU serveur "
+                f"{server['server_cpu']:.2f} cœur ({server['server_cpu_ms_per_request']:.2f} "
+                f"ms/req), client {server['client_cpu']:.2f} cœur"
+            )
 
     print(
         json.dumps(
@@ -410,12 +497,11 @@ def child(args: argparse.Namespace) -> None:
                 "build_s": build_s,
                 "index_mb": index_mb,
                 "offer_index_mb": offer_index_mb,
-                "service": service,
-                "service_cpu": service_cpu,
+                "cold": cold_run,
+                "warm": warm_run,
                 "http": web,
                 "autocomplete": auto,
-                "server": server,
-                "by_kind": {kind: percentiles(values)["p95"] for kind, values in by_kind.items()},
+                "servers": servers,
             }
         )
     )
@@ -427,25 +513,135 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def gunicorn_throughput(paths: list[str], seconds: float, clients: int = 4) -> dict[str, float]:
+WRK_SCRIPT = """
+local paths = {%s}
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "WRK {\\"requests\\": %%d, \\"non2xx\\": %%d, \\"errors\\": %%d, \\"seconds\\": %%f, "
+    .. "\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f}\\n",
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+    latency:percentile(99) / 1e3))
+end
+"""
+
+
+def _process_tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its live children (the gunicorn
+    master and its workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _wrk(port: int, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), SEED))
+    try:
+        done = subprocess.run(  # noqa: S603 (wrk on the loopback, fixed arguments)
+            [
+                str(shutil.which("wrk")),
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds:.0f}s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK "))
+    stats = json.loads(line[4:])
+    if stats["non2xx"] or stats["errors"]:
+        raise SystemExit(f"gunicorn answered errors: {stats}")
+    return {
+        "requests": stats["requests"],
+        "seconds": stats["seconds"],
+        "p50": stats["p50"],
+        "p95": stats["p95"],
+        "p99": stats["p99"],
+    }
+
+
+def _python_clients(port: int, paths: list[str], seconds: float, clients: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def loop(seed_value: int, until: float) -> None:
+        rng = random.Random(seed_value)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < until:
+            began = time.perf_counter()
+            conn.request("GET", rng.choice(paths))
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors[0] += 1
+            mine.append(time.perf_counter() - began)
+        with lock:
+            latencies.extend(mine)
+
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=loop, args=(i, until)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors[0]:
+        raise SystemExit(f"gunicorn answered {errors[0]} errors")
+    stats = percentiles(latencies)
+    return {"requests": len(latencies), "seconds": seconds, **stats}
+
+
+def gunicorn_throughput(
+    paths: list[str], seconds: float, *, cached: bool, connections: int = 8
+) -> dict[str, Any]:
+    """Requests/s through gunicorn with the production config (``cabas/gunicorn.conf.py``),
+    driven by ``wrk`` when installed (else by Python client threads in this process), with
+    the CPU the server and the load generator each used."""
     port = free_port()
+    app = "bench.search:frozen_app()" if cached else "bench.search:frozen_app(cached=False)"
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "bench.search:frozen_application",
+            "-c",
+            str(ROOT / "cabas" / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
+            app,
         ],
         cwd=ROOT,
         env={**os.environ, "DEBUG": "0"},
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -456,37 +652,31 @@ def gunicorn_throughput(paths: list[str], seconds: float, clients: int = 4) -> d
                 if time.monotonic() > deadline:
                     raise SystemExit("gunicorn did not answer") from None
                 time.sleep(0.2)
-        latencies: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-
-        def loop(seed_value: int, until: float, keep: bool) -> None:
-            rng = random.Random(seed_value)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine = []
-            while time.monotonic() < until:
-                began = time.perf_counter()
-                conn.request("GET", rng.choice(paths))
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors[0] += 1
-                mine.append(time.perf_counter() - began)
-            if keep:
-                with lock:
-                    latencies.extend(mine)
-
-        for keep, duration in ((False, 3.0), (True, seconds)):
-            until = time.monotonic() + duration
-            threads = [threading.Thread(target=loop, args=(i, until, keep)) for i in range(clients)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        if errors[0]:
-            raise SystemExit(f"gunicorn answered {errors[0]} errors")
-        stats = percentiles(latencies)
-        return {"rps": len(latencies) / seconds, "p50": stats["p50"], "p95": stats["p95"]}
+        use_wrk = shutil.which("wrk") is not None
+        results = []
+        for duration in (3.0, seconds):  # warm-up, then the measure
+            server_before = _process_tree_cpu(server.pid)
+            client_before = _children_cpu() if use_wrk else time.process_time()
+            if use_wrk:
+                result = _wrk(port, paths, duration, connections)
+            else:
+                result = _python_clients(port, paths, duration, connections // 2)
+            client_after = _children_cpu() if use_wrk else time.process_time()
+            result["server_cpu_s"] = _process_tree_cpu(server.pid) - server_before
+            result["client_cpu_s"] = client_after - client_before
+            results.append(result)
+        measured = results[-1]
+        return {
+            "rps": measured["requests"] / measured["seconds"],
+            "p50": measured["p50"],
+            "p95": measured["p95"],
+            "p99": measured["p99"],
+            "server_cpu": measured["server_cpu_s"] / measured["seconds"],
+            "client_cpu": measured["client_cpu_s"] / measured["seconds"],
+            "server_cpu_ms_per_request": 1000 * measured["server_cpu_s"] / measured["requests"],
+            "generator": "wrk" if use_wrk else "python",
+            "connections": connections,
+        }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

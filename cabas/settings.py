@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "cabas.orders",
     "cabas.ledger",
     "cabas.vouchers",
+    "cabas.payments",
+    "cabas.loyalty",
     "cabas.notifications",
     "cabas.search",
     "cabas.demo",
@@ -59,9 +61,14 @@ INSTALLED_APPS = [
     "cabas.pages",
     "cabas.courier",
     "cabas.reports",
+    "cabas.settlements",
     "cabas.console",
+    "cabas.habits",
+    "cabas.planner",
+    "cabas.discovery",
     "cabas.api",
     "cabas.web",
+    "cabas.ops",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +114,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A new connection per request unless SQLITE_CONN_MAX_AGE says otherwise: the
+    # production gunicorn config (cabas/gunicorn.conf.py, a fixed thread pool) keeps
+    # them, which saves the PRAGMAs and the schema parse of every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SQLITE_CONN_MAX_AGE", "0"))
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # Writers take the lock when the transaction starts, so two writers
@@ -154,6 +164,23 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:index"
 LOGOUT_REDIRECT_URL = "web:index"
 
+# A PostgreSQL streaming replica for catalogue and search reads (cabas/ops/routers.py):
+# writes, transactions and every request that just wrote stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cabas.ops.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "cabas.ops.middleware.PrimaryPinMiddleware",
+    )
+
 # Internationalisation: French first, English second.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -163,7 +190,7 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Production (deploy/) sets STATIC_MANIFEST=1 and runs collectstatic: hashed, compressed
@@ -218,8 +245,17 @@ else:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cabas <no-reply@cabas.localhost>")
+# The public address of the site, for absolute links in emails (https://cabas.example.org).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.
+# Online payment: "stripe" (with the keys below), "fake" (local simulator, demo only),
+# anything else = pay on pickup or delivery only.
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -228,6 +264,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With Redis, sessions are read from the cache and written through to the database
+# (no lost cart when Redis restarts); every web instance sees the same sessions.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Security: safe defaults that production tightens through the environment.
 SESSION_COOKIE_HTTPONLY = True
@@ -237,6 +280,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS once the site is served over TLS only (deploy/cabas.env.example sets SECURE_COOKIES=1).
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind our own nginx (deploy/), the client's address is the last X-Forwarded-For entry;
+# login throttling counts per client address.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 
 LOGGING = {
     "version": 1,

@@ -8,19 +8,25 @@ from cabas.web.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("cabas.discovery.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("cabas.habits.urls_root")),
 ]
 urlpatterns += i18n_patterns(
     path("compte/", include("cabas.accounts.urls")),
     path("espace-commercant/", include("cabas.backoffice.urls")),
     path("panier/", include("cabas.cart.urls")),
     path("commandes/", include("cabas.orders.urls")),
+    path("", include("cabas.payments.urls")),
     path("", include("cabas.console.urls")),
     path("", include("cabas.pages.urls")),
     path("", include("cabas.reports.urls")),
+    path("", include("cabas.planner.urls")),
     path("", include("cabas.search.urls")),
+    path("", include("cabas.habits.urls")),
+    path("", include("cabas.vouchers.urls")),
     path("", include("cabas.web.urls")),
     prefix_default_language=False,
 )

@@ -146,3 +146,11 @@ api.add_router("/merchant", merchant_router)
 from cabas.console.api import router as operator_router  # noqa: E402
 
 api.add_router("/operator", operator_router)
+
+from cabas.payments.api import router as payments_router  # noqa: E402
+
+api.add_router("/payments", payments_router)
+
+from cabas.planner.api import router as planner_router  # noqa: E402
+
+api.add_router("", planner_router)

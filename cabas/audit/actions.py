@@ -24,6 +24,15 @@ PAGE_UPDATE = "page.update"
 ANNOUNCEMENT_CREATE = "announcement.create"
 ANNOUNCEMENT_UPDATE = "announcement.update"
 ANNOUNCEMENT_DELETE = "announcement.delete"
+VOUCHER_PROGRAMME_CREATE = "voucher_programme.create"
+VOUCHER_PROGRAMME_UPDATE = "voucher_programme.update"
+VOUCHER_PROGRAMME_ACTIVATE = "voucher_programme.activate"
+VOUCHER_PROGRAMME_CLOSE = "voucher_programme.close"
+VOUCHER_PROGRAMME_TOP_UP = "voucher_programme.top_up"
+ADMIN_ADD = "admin.add"
+ADMIN_CHANGE = "admin.change"
+ADMIN_DELETE = "admin.delete"
+ADMIN_ACTION = "admin.action"
 
 LABELS = {
     TERRITORY_CREATE: _("Création du territoire"),
@@ -48,6 +57,15 @@ LABELS = {
     ANNOUNCEMENT_CREATE: _("Annonce publiée"),
     ANNOUNCEMENT_UPDATE: _("Annonce modifiée"),
     ANNOUNCEMENT_DELETE: _("Annonce supprimée"),
+    VOUCHER_PROGRAMME_CREATE: _("Programme de chèques créé"),
+    VOUCHER_PROGRAMME_UPDATE: _("Programme de chèques modifié"),
+    VOUCHER_PROGRAMME_ACTIVATE: _("Programme de chèques ouvert"),
+    VOUCHER_PROGRAMME_CLOSE: _("Programme de chèques clos"),
+    VOUCHER_PROGRAMME_TOP_UP: _("Budget d'un programme abondé"),
+    ADMIN_ADD: _("Ajout dans l'administration"),
+    ADMIN_CHANGE: _("Modification dans l'administration"),
+    ADMIN_DELETE: _("Suppression dans l'administration"),
+    ADMIN_ACTION: _("Action groupée dans l'administration"),
 }
 
 

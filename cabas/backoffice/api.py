@@ -28,10 +28,13 @@ from cabas.orders.models import Order, OrderStatus
 from cabas.orders.services import order_transition
 from cabas.orders.transitions import Role
 from cabas.shops.models import Shop
+from cabas.vouchers.errors import VoucherError
 
 from . import selectors, services
 from .errors import OfferError
 from .merchant_stock import StockRejected, stock_sync
+from .redemptions.selectors import shop_redemption
+from .redemptions.services import in_store_redeem
 
 router = Router(tags=["merchant"], auth=TokenAuth())
 
@@ -399,3 +402,107 @@ def order_transition_view(
         raise ApiError(error.code, error.message, error.status, error.details) from error
     fresh = selectors.shop_orders(place).prefetch_related("lines").get(pk=order.pk)
     return merchant_order_out(fresh)
+
+
+# -- in-store redemptions -----------------------------------------------------------------
+
+
+def _redemption_body(request: HttpRequest) -> tuple[str, int]:
+    """``{code, amount_cents}`` read after the shop is known: tenancy answers first."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("bad_request", _("Le corps n'est pas du JSON valide."), 400) from None
+    if not isinstance(body, dict):
+        raise ApiError("bad_request", _("Le corps est un objet JSON {code, amount_cents}."), 400)
+    problems = []
+    code, amount = body.get("code"), body.get("amount_cents")
+    if not isinstance(code, str) or not code.strip():
+        problems.append(field_error(["body", "code"], _("Le code est obligatoire."), "missing"))
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        problems.append(
+            field_error(
+                ["body", "amount_cents"],
+                _("Le montant est un nombre entier de centimes (1250 pour 12,50 €)."),
+                "int_type",
+            )
+        )
+    if problems:
+        raise InvalidParameters(problems)
+    return code, amount
+
+
+class RedemptionOut(Schema):
+    transaction_id: int
+    amount_cents: int
+    balance_cents: int
+    currency: str
+    code_last4: str
+    created_at: dt.datetime
+
+
+@router.post(
+    "/redemptions",
+    response={200: RedemptionOut, 201: RedemptionOut},
+    summary="Encaisser un chèque ou une carte cadeau / redeem a voucher or gift card",
+    description=(
+        "En-tête `Idempotency-Key` obligatoire : la même clé (aussi depuis l'espace "
+        "commerçant) ne débite qu'une fois ; une relecture répond 200 et "
+        "`Idempotent-Replayed: true`."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["code", "amount_cents"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "amount_cents": {"type": "integer", "minimum": 1},
+                        },
+                    }
+                }
+            },
+            "required": True,
+        }
+    },
+)
+def redemption_post(
+    request: HttpRequest,
+    response: HttpResponse,
+    shop: str | None = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    place = _shop(request, shop)
+    code, amount_cents = _redemption_body(request)
+    if not idempotency_key or not idempotency_key.strip():
+        raise ApiError(
+            "idempotency_key_required",
+            _("L'en-tête Idempotency-Key est obligatoire pour un encaissement."),
+            400,
+        )
+    try:
+        result = in_store_redeem(
+            shop=place,
+            code=code,
+            amount_cents=amount_cents,
+            idempotency_key=idempotency_key,
+        )
+    except VoucherError as error:
+        raise ApiError(error.code, error.message, error.status, error.details) from error
+    redemption = shop_redemption(place, result.transaction.pk)
+    assert redemption is not None
+    if result.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(
+        200 if result.replayed else 201,
+        {
+            "transaction_id": redemption.transaction_id,
+            "amount_cents": redemption.amount_cents,
+            "balance_cents": redemption.balance_after_cents or 0,
+            "currency": redemption.currency,
+            "code_last4": redemption.card.code_last4 if redemption.card else "",
+            "created_at": redemption.created_at,
+        },
+    )

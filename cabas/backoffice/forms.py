@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cabas.catalog.models import Category
 from cabas.shops import hours
 from cabas.shops.models import ShopMembership
+from cabas.shops.siret import siret_normalise, validate_siret
 
 from .hours_editor import OSM_DAYS, day_errors, parse_time_field
 from .imports.mapping import FIELDS, column_letter
@@ -130,6 +131,20 @@ class VitrineForm(forms.Form):
     offers_delivery = forms.BooleanField(label=_("Livraison"), required=False)
     accepts_vouchers = forms.BooleanField(label=_("Chèques-cadeaux acceptés"), required=False)
     made_locally = forms.BooleanField(label=_("Fabrication locale"), required=False)
+    siret = forms.CharField(
+        label=_("Numéro SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("14 chiffres ; il figure sur vos relevés de reversement."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_siret(self):
+        siret = siret_normalise(self.cleaned_data.get("siret", ""))
+        if not siret:
+            return None
+        validate_siret(siret)
+        return siret
 
 
 class HoursForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cabas.accounts.models import User
 from cabas.catalog.models import Offer, Product
 from cabas.orders.models import Order, OrderLine, OrderStatus
+from cabas.orders.transitions import UNPAID
 from cabas.shops.models import Shop, ShopClosure, ShopMembership
 from cabas.shops.selectors import clean_search_text
 from cabas.territories.models import Territory
@@ -188,7 +189,10 @@ OUT_FOR_DELIVERY = OrderStatus.OUT_FOR_DELIVERY
 
 
 def shop_orders(shop: Shop, statuses: list[str] | None = None) -> QuerySet[Order]:
-    orders = Order.objects.filter(territory_id=shop.territory_id, shop=shop)
+    # Orders paid online are the shop's only once paid.
+    orders = Order.objects.filter(territory_id=shop.territory_id, shop=shop).exclude(
+        status__in=UNPAID
+    )
     if statuses:
         orders = orders.filter(status__in=statuses)
     return orders.select_related("checkout", "collection_point").order_by("slot_start", "pk")
@@ -197,6 +201,7 @@ def shop_orders(shop: Shop, statuses: list[str] | None = None) -> QuerySet[Order
 def shop_order(shop: Shop, order_id: int) -> Order | None:
     return (
         Order.objects.filter(territory_id=shop.territory_id, shop=shop, pk=order_id)
+        .exclude(status__in=UNPAID)
         .select_related("checkout")
         .first()
     )

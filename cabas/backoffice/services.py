@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Category, Offer, Product, StockMovement
+from cabas.catalog.services import offers_announce_available
 from cabas.catalog.stock import stock_set
 from cabas.geo.selectors import postcode_centre
 from cabas.search.services import (
@@ -234,6 +235,7 @@ VITRINE_FIELDS = (
     "offers_delivery",
     "accepts_vouchers",
     "made_locally",
+    "siret",
 )
 
 
@@ -360,6 +362,11 @@ def offer_update(
             offer.stock = updated.stock
         if activation:
             _after_commit_offers([offer.pk])
+            if offer.is_active and (offer.stock is None or offer.stock > 0):
+                stamp = int(timezone.now().timestamp())
+                offers_announce_available(
+                    events=[(offer.pk, offer.territory_id, f"active:{offer.pk}:{stamp}")]
+                )
     return offer
 
 
@@ -456,6 +463,8 @@ def offer_create(*, shop: Shop, data: NewOffer, actor_id: int | None) -> Offer:
                 actor_id=actor_id,
             )
         _after_commit_offers([offer.pk])
+        if offer.stock is None:  # on request; a stocked offer is announced by stock_set
+            offers_announce_available(events=[(offer.pk, offer.territory_id, f"offer:{offer.pk}")])
     return offer
 
 

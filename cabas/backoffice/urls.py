@@ -5,7 +5,7 @@ Shop pages live under ``<territory>/<shop>/``; the part after it names the area.
 
 from django.urls import include, path
 
-from .views import catalogue, fulfilment, imports, join, orders, shop, team
+from .views import catalogue, fulfilment, imports, join, news, orders, redemption, shop, team
 
 app_name = "backoffice"
 
@@ -39,6 +39,13 @@ shop_patterns = [
     path("commandes/retrait/", orders.order_pickup, name="order_pickup"),
     path("commandes/preparation/", orders.picking_list, name="picking_list"),
     path("commandes/<int:order_id>/statut/", orders.order_move, name="order_move"),
+    path("encaisser/", redemption.redeem, name="redeem"),
+    path("encaisser/<int:transaction_id>/", redemption.redeem_receipt, name="redeem_receipt"),
+    path("releves/", redemption.statement, name="statement"),
+    path("releves/releve.csv", redemption.statement_csv, name="statement_csv"),
+    path("releves/releve.pdf", redemption.statement_pdf, name="statement_pdf"),
+    path("actualites/", news.news, name="news"),
+    path("actualites/<int:news_id>/supprimer/", news.news_delete, name="news_delete"),
     path("equipe/", team.team, name="team"),
     path("equipe/inviter/", team.team_invite, name="team_invite"),
     path(

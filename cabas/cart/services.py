@@ -376,3 +376,14 @@ def cart_reorder(*, cart: Cart, order_lines: Iterable[tuple[int | None, int, str
     if lines:
         cart_lines_update(cart=cart, lines=lines, replace=False)
     return skipped
+
+
+def carts_purge_abandoned(*, now: dt.datetime, older_than: dt.timedelta) -> int:
+    """Delete anonymous carts untouched for ``older_than`` (their session is gone by then).
+
+    A signed-in shopper's cart is kept: it is theirs until they empty it. Lines and
+    fulfilment choices go with their cart (cascade). Returns the number of carts deleted.
+    """
+    stale = Cart.objects.filter(user__isnull=True, updated_at__lt=now - older_than)
+    _total, by_model = stale.delete()
+    return by_model.get(Cart._meta.label, 0)

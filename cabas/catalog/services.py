@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
+
+from cabas.tasks.services import tasks_enqueue_many
 
 from .models import Category
 from .taxonomy import TREE
+
+# Run by ``cabas.habits``: matches the shoppers' availability alerts after commit.
+OFFER_AVAILABLE_TASK = "habits.offers_available"
+
+
+def offers_announce_available(*, events: Iterable[tuple[int, int, str]]) -> None:
+    """Queue alert matching for ``(offer_id, territory_id, event_key)`` events, in the
+    caller's transaction: offers that went from out of stock to in stock, or new offers.
+
+    The task exists exactly when the stock change committed (DESIGN 8); one task per
+    territory, whatever the number of offers.
+    """
+    by_territory: dict[int, list[list[object]]] = {}
+    for offer_id, territory_id, event_key in events:
+        by_territory.setdefault(territory_id, []).append([offer_id, event_key])
+    if by_territory:
+        tasks_enqueue_many(
+            calls=[
+                (OFFER_AVAILABLE_TASK, {"territory_id": territory_id, "events": rows}, territory_id)
+                for territory_id, rows in sorted(by_territory.items())
+            ]
+        )
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.db.models import Case, F, Q, Value, When
 
 from .locks import lock_offers
 from .models import Offer, StockMovement
+from .services import offers_announce_available
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def stock_restore(
     if not tracked:
         return
     _shift_stock(tracked, +1, guard=False)
-    StockMovement.objects.bulk_create(
+    movements = StockMovement.objects.bulk_create(
         StockMovement(
             territory_id=offers[pk].territory_id,
             offer_id=pk,
@@ -132,6 +133,7 @@ def stock_restore(
         )
         for pk, qty in sorted(tracked.items())
     )
+    _announce_back_in_stock(m for m in movements if (offers[m.offer_id].stock or 0) <= 0)
 
 
 def stock_set(
@@ -158,7 +160,7 @@ def stock_set(
         offer.stock = quantity
         # Starting to track at zero changes no unit: no movement (deltas are never zero).
         if quantity is not None and quantity != (before or 0):
-            StockMovement.objects.create(
+            movement = StockMovement.objects.create(
                 territory_id=offer.territory_id,
                 offer_id=offer_id,
                 delta=quantity - (before or 0),
@@ -167,6 +169,8 @@ def stock_set(
                 reference=reference,
                 actor_id=actor_id,
             )
+            if (before or 0) <= 0 < quantity:
+                _announce_back_in_stock([movement])
         return offer
 
 
@@ -189,7 +193,7 @@ def stock_adjust(
             raise InsufficientStockError([Shortage(offer_id, -delta, offer.stock)])
         Offer.objects.filter(pk=offer_id).update(stock=F("stock") + Value(delta))
         offer.stock += delta
-        StockMovement.objects.create(
+        movement = StockMovement.objects.create(
             territory_id=offer.territory_id,
             offer_id=offer_id,
             delta=delta,
@@ -198,4 +202,13 @@ def stock_adjust(
             reference=reference,
             actor_id=actor_id,
         )
+        if offer.stock - delta <= 0 < offer.stock:
+            _announce_back_in_stock([movement])
         return offer
+
+
+def _announce_back_in_stock(movements: Iterable[StockMovement]) -> None:
+    """Offers that went from none to some units: shoppers' alerts are matched after commit."""
+    offers_announce_available(
+        events=[(m.offer_id, m.territory_id, f"stock:{m.pk}") for m in movements]
+    )

@@ -4,7 +4,9 @@ neither can be mistaken for a territory's pages."""
 
 from django.urls import include, path
 
-from .views import audit, content, fulfilment, home, reports, shops
+from .views import audit, content, fulfilment, home, reports, settlements, shops
+from .views import vouchers as voucher_views
+from .views.loyalty import loyalty as loyalty_settings
 
 app_name = "console"
 
@@ -39,12 +41,54 @@ territory_patterns = [
         content.announcement_delete,
         name="announcement_delete",
     ),
+    path("fidelite/", loyalty_settings, name="loyalty"),
     path("reglages/", content.settings, name="settings"),
     path("reglages/logo/", content.logo, name="logo"),
     path("reglages/domaine/", content.domain, name="domain"),
     path("rapports/", reports.report, name="reports"),
     path("rapports/<slug:table>.csv", reports.report_csv, name="reports_csv"),
+    path("reversements/", settlements.settlements, name="settlements"),
+    path(
+        "reversements/flux-cheques.csv",
+        settlements.voucher_flows_export,
+        name="voucher_flows_csv",
+    ),
+    path("reversements/commerces/<int:shop_id>/", settlements.settlement, name="settlement"),
+    path(
+        "reversements/commerces/<int:shop_id>/releve.csv",
+        settlements.settlement_csv,
+        name="settlement_csv",
+    ),
+    path(
+        "reversements/commerces/<int:shop_id>/releve.pdf",
+        settlements.settlement_pdf,
+        name="settlement_pdf",
+    ),
     path("journal/", audit.audit, name="audit"),
+    path("cheques/", voucher_views.programmes, name="programmes"),
+    path("cheques/nouveau/", voucher_views.programme_new, name="programme_new"),
+    path(
+        "cheques/commerces/",
+        voucher_views.programme_shop_search,
+        name="programme_shop_search",
+    ),
+    path("cheques/<int:programme_id>/", voucher_views.programme, name="programme"),
+    path(
+        "cheques/<int:programme_id>/modifier/",
+        voucher_views.programme_edit,
+        name="programme_edit",
+    ),
+    path(
+        "cheques/<int:programme_id>/statut/",
+        voucher_views.programme_status,
+        name="programme_status",
+    ),
+    path(
+        "cheques/<int:programme_id>/budget/",
+        voucher_views.programme_top_up,
+        name="programme_top_up",
+    ),
+    path("cartes-cadeaux/", voucher_views.gift_cards, name="gift_cards"),
 ]
 
 urlpatterns = [

@@ -264,3 +264,28 @@ def ledger_post(
         if existing is None:
             raise
         return existing
+
+
+def ledger_reverse(
+    *,
+    original: LedgerTransaction,
+    kind: str,
+    reference: str,
+    idempotency_key: str,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Post the exact opposite of ``original`` (a refund, a correction); idempotent on the key.
+
+    Invariant: a reversal moves back exactly what ``original`` moved, never more, and
+    the balance checks of ``ledger_post`` apply (the account that received the money
+    must still hold it).
+    """
+    legs = list(original.entries.select_related("account").order_by("pk"))
+    return ledger_post(
+        territory=original.territory,
+        kind=kind,
+        entries=[(entry.account, -entry.amount_cents) for entry in legs],
+        reference=reference,
+        idempotency_key=idempotency_key,
+        memo=memo,
+    )

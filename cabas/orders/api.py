@@ -31,7 +31,14 @@ from cabas.fulfilment.wording import slot_label
 from .access import remember_checkout, session_checkout_ids
 from .errors import OrderError
 from .models import Checkout, Order
-from .requests import CheckoutRequest, LineRequest, ShopChoiceRequest
+from .requests import (
+    CheckoutRequest,
+    LineRequest,
+    ShopChoiceRequest,
+    TenderRequest,
+    parse_loyalty_points,
+    parse_tender_amount_cents,
+)
 from .selectors import checkout_by_token, checkout_orders, shopper_orders
 from .services import checkout_place, order_transition
 from .transitions import Role
@@ -53,6 +60,13 @@ class CheckoutChoiceIn(Schema):
     slot: str | None = None
 
 
+class CheckoutTenderIn(Schema):
+    code: Any = Field(..., description="Code du chèque ou de la carte cadeau / voucher code")
+    amount_cents: Any = Field(
+        None, description="Montant à utiliser ; vide = autant qu'utile / empty = as much as useful"
+    )
+
+
 class CheckoutIn(Schema):
     email: str | None = None
     phone: str | None = None
@@ -65,6 +79,10 @@ class CheckoutIn(Schema):
     delivery_postcode: str | None = None
     payment_method: str | None = Field(None, description="on_fulfilment | on_pickup | on_delivery")
     cart_version: str | None = None
+    tenders: list[CheckoutTenderIn] = Field(
+        default_factory=list, description="Chèques et cartes cadeaux / vouchers and gift cards"
+    )
+    loyalty_points: Any = Field(None, description="Points de fidélité à utiliser / points")
 
 
 class OrderSlotOut(Schema):
@@ -83,13 +101,26 @@ class OrderSummaryOut(Schema):
     shop: OrderShopOut
     status: str
     total_cents: int
+    tendered_cents: int
+    due_cents: int
     slot: OrderSlotOut
+
+
+class TenderOut(Schema):
+    kind: str
+    amount_cents: int
+    points: int
+    code_end: str
+    refunded: bool
 
 
 class CheckoutOut(Schema):
     checkout_id: int
     access_token: str
     total_cents: int
+    tendered_cents: int
+    due_cents: int
+    payment_status: str
     currency: str
     orders: list[OrderSummaryOut]
 
@@ -123,6 +154,7 @@ class OrderOut(OrderSummaryOut):
     pickup_code: str
     created_at: dt.datetime
     lines: list[OrderLineOut]
+    tenders: list[TenderOut]
     events: list[OrderEventOut]
 
 
@@ -142,6 +174,8 @@ def order_summary_out(order: Order) -> dict[str, Any]:
         "shop": {"slug": order.shop.slug, "name": order.shop.name},
         "status": order.status,
         "total_cents": order.total_cents,
+        "tendered_cents": order.tendered_cents,
+        "due_cents": order.due_cents,
         "slot": _slot(order),
     }
 
@@ -153,6 +187,9 @@ def checkout_out(checkout: Checkout, orders: list[Order] | None = None) -> dict[
         "checkout_id": checkout.pk,
         "access_token": checkout.access_token,
         "total_cents": checkout.total_cents,
+        "tendered_cents": sum(order.tendered_cents for order in orders),
+        "due_cents": sum(order.due_cents for order in orders),
+        "payment_status": checkout.payment_status,
         "currency": checkout.currency,
         "orders": [order_summary_out(order) for order in orders],
     }
@@ -183,6 +220,16 @@ def order_out(order: Order) -> dict[str, Any]:
                 "line_total_cents": line.line_total_cents,
             }
             for line in order.lines.all()
+        ],
+        "tenders": [
+            {
+                "kind": tender.kind,
+                "amount_cents": tender.amount_cents,
+                "points": tender.points,
+                "code_end": tender.code_last4,
+                "refunded": tender.refund_transaction_id is not None,
+            }
+            for tender in order.tenders.all()
         ],
         "events": [
             {
@@ -239,6 +286,14 @@ def checkout_request_from(payload: CheckoutIn, *, key: str, user_id: int | None)
         delivery_postcode=(payload.delivery_postcode or "").strip(),
         payment_method=(payload.payment_method or "").strip(),
         cart_version=(payload.cart_version or "").strip(),
+        tenders=tuple(
+            TenderRequest(
+                code=raw.code if isinstance(raw.code, str) else "",
+                amount_cents=parse_tender_amount_cents(raw.amount_cents),
+            )
+            for raw in payload.tenders
+        ),
+        loyalty_points=parse_loyalty_points(payload.loyalty_points),
     )
 
 

@@ -6,6 +6,8 @@ from cabas.fulfilment.models import FulfilmentMethod
 
 
 class OrderStatus(models.TextChoices):
+    # Paid online: hidden from the shop until the payment is confirmed.
+    AWAITING_PAYMENT = "awaiting_payment", _("en attente de paiement")
     PLACED = "placed", _("passée")
     ACCEPTED = "accepted", _("acceptée")
     READY = "ready", _("prête")
@@ -16,11 +18,13 @@ class OrderStatus(models.TextChoices):
     CANCELLED_BY_SHOPPER = "cancelled_by_shopper", _("annulée par le client")
     CANCELLED_BY_SHOP = "cancelled_by_shop", _("annulée par le commerce")
     NO_SHOW = "no_show", _("non retirée")
+    PAYMENT_EXPIRED = "payment_expired", _("non payée (expirée)")
 
 
 class PaymentMethod(models.TextChoices):
     ON_PICKUP = "on_pickup", _("payer au retrait")
     ON_DELIVERY = "on_delivery", _("payer à la livraison")
+    CARD = "card", _("payée en ligne par carte")
 
 
 class Checkout(models.Model):
@@ -99,6 +103,8 @@ class Order(models.Model):
     commission_cents = models.PositiveIntegerField(_("commission (centimes)"))
     currency = models.CharField(max_length=3, default="EUR")
     payment_method = models.CharField(_("paiement"), max_length=16, choices=PaymentMethod.choices)
+    # Paid at checkout by vouchers, gift cards and loyalty points (sum of ``tenders``).
+    tendered_cents = models.PositiveIntegerField(_("réglé par chèques et points"), default=0)
     pickup_code = models.CharField(_("code de retrait"), max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,6 +129,10 @@ class Order(models.Model):
                 condition=models.Q(slot_end__gt=models.F("slot_start")),
                 name="order_slot_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(tendered_cents__lte=models.F("total_cents")),
+                name="order_tendered_within_total",
+            ),
         ]
         indexes = [
             models.Index(fields=["shop", "status", "slot_start"]),
@@ -131,6 +141,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Commande {self.pk}"
+
+    @property
+    def due_cents(self) -> int:
+        """What the shopper still pays by the chosen method (the rest after tenders)."""
+        return self.total_cents - self.tendered_cents
 
 
 class OrderLine(models.Model):
@@ -192,3 +207,67 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class TenderKind(models.TextChoices):
+    VOUCHER = "voucher", _("chèque")
+    GIFT_CARD = "gift_card", _("carte cadeau")
+    LOYALTY = "loyalty", _("points de fidélité")
+
+
+class Tender(models.Model):
+    """Part of an order paid at checkout by a voucher, a gift card or loyalty points.
+
+    ``ledger_transaction`` is the debit of the card (or of the points) into the shop's
+    receivable; ``refund_transaction`` its reversal when the order is refused or
+    cancelled. The rest of the order (``Order.due_cents``) is paid by the chosen method.
+    """
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="+"
+    )
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="tenders")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="tenders")
+    kind = models.CharField(_("moyen"), max_length=16, choices=TenderKind.choices)
+    amount_cents = models.PositiveIntegerField(_("montant (centimes)"))
+    points = models.PositiveIntegerField(_("points utilisés"), default=0)
+    code_last4 = models.CharField(_("fin du code"), max_length=4, blank=True)
+    # The card's (or the shopper's points) ledger account: where a refund goes back.
+    source_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction", on_delete=models.PROTECT, related_name="+"
+    )
+    # Loyalty only: the points leaving the shopper's account (the money is ``ledger_transaction``).
+    points_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refund_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
+    refund_note = models.CharField(_("note de remboursement"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("règlement par chèque, carte ou points")
+        verbose_name_plural = _("règlements par chèques, cartes ou points")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="tender_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "source_account"], name="tender_one_per_source_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_cents} ({self.order_id})"

@@ -26,6 +26,7 @@ from .models import PaymentMethod
 class PaymentOutcome:
     status: str  # due_on_fulfilment | pending | paid
     reference: str = ""
+    amount_cents: int = 0  # what an online provider is asked to collect
 
 
 class PaymentProvider(Protocol):
@@ -38,6 +39,10 @@ class PaymentProvider(Protocol):
     def accepts(self, fulfilment_methods: Collection[str]) -> bool: ...
 
     def start(self, *, reference: str, amount_cents: int, currency: str) -> PaymentOutcome: ...
+
+    # Runs inside the checkout's transaction, once the checkout row exists: an online
+    # provider records its pending payment there (no network call).
+    def attach(self, *, checkout: Any, outcome: PaymentOutcome) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class PayOnFulfilment:
 
     def start(self, *, reference: str, amount_cents: int, currency: str) -> PaymentOutcome:
         return PaymentOutcome(status="due_on_fulfilment")
+
+    def attach(self, *, checkout: Any, outcome: PaymentOutcome) -> None:
+        return None
 
 
 _PICKUPS = frozenset({FulfilmentMethod.PICKUP, FulfilmentMethod.COLLECTION_POINT})
@@ -76,8 +84,22 @@ PROVIDERS: dict[str, PaymentProvider] = {
 DEFAULT_PROVIDER = "on_fulfilment"
 
 
-def order_payment_method(fulfilment_method: str) -> str:
-    """How one order is settled under a pay-on-fulfilment checkout."""
+def available_providers() -> dict[str, PaymentProvider]:
+    """The pay-on-fulfilment methods, plus online card payment when the environment sets one."""
+    # Imported here: cabas.payments builds on the orders models.
+    from cabas.payments.registry import online_provider
+
+    found = dict(PROVIDERS)
+    card = online_provider()
+    if card is not None:
+        found[card.code] = card
+    return found
+
+
+def order_payment_method(fulfilment_method: str, provider_code: str = "") -> str:
+    """How one order is settled: paid online by card, or at pickup / delivery."""
+    if provider_code == PaymentMethod.CARD:
+        return PaymentMethod.CARD
     if fulfilment_method == FulfilmentMethod.DELIVERY:
         return PaymentMethod.ON_DELIVERY
     return PaymentMethod.ON_PICKUP

@@ -39,6 +39,14 @@ class ShopChoiceRequest:
 
 
 @dataclass(frozen=True)
+class TenderRequest:
+    """A voucher or gift card code to pay with; ``amount_cents`` None = as much as useful."""
+
+    code: str
+    amount_cents: int | None = None
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     idempotency_key: str
     user_id: int | None
@@ -51,12 +59,77 @@ class CheckoutRequest:
     delivery_postcode: str = ""
     payment_method: str = ""
     cart_version: str = ""
+    tenders: tuple[TenderRequest, ...] = ()
+    loyalty_points: int = 0
 
     def fingerprint(self) -> str:
         body = asdict(self)
         body.pop("idempotency_key")
         text = json.dumps(body, sort_keys=True, default=_json_default, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+AMOUNT_RE = re.compile(r"^(\d{1,9})(?:[.,](\d{1,2}))?$")
+MAX_TENDERS = 5
+
+
+def parse_tender_amount(value: object) -> int | None:
+    """An amount in euros as typed or sent (``"12,50"``, ``12.5``, ``12``) → cents.
+
+    Empty means "as much as useful" (None). Zero, negative, more than two decimals
+    or anything unreadable raises a specific ``CheckoutError``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise CheckoutError("tender_amount_invalid", _("Le montant indiqué est illisible."))
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
+    if text.startswith("-"):
+        raise CheckoutError("tender_amount_invalid", _("Le montant à utiliser doit être positif."))
+    match = AMOUNT_RE.match(text)
+    if match is None:
+        if re.match(r"^\d+[.,]\d{3,}$", text):
+            raise CheckoutError(
+                "tender_amount_invalid",
+                _("Le montant à utiliser a au plus deux décimales (centimes)."),
+            )
+        raise CheckoutError("tender_amount_invalid", _("Le montant indiqué est illisible."))
+    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if cents == 0:
+        raise CheckoutError(
+            "tender_amount_invalid", _("Le montant à utiliser doit être supérieur à zéro.")
+        )
+    return cents
+
+
+def parse_tender_amount_cents(value: object) -> int | None:
+    """An amount already in cents (API ``amount_cents``): a positive integer, or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CheckoutError(
+            "tender_amount_invalid", _("Le montant doit être un nombre entier de centimes.")
+        )
+    if value <= 0:
+        raise CheckoutError(
+            "tender_amount_invalid", _("Le montant à utiliser doit être supérieur à zéro.")
+        )
+    return value
+
+
+def parse_loyalty_points(value: object) -> int:
+    """Points to spend: empty is none; otherwise a whole, non-negative number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CheckoutError(
+            "loyalty_points_invalid", _("Le nombre de points doit être un entier positif.")
+        )
+    if value > 10**9:
+        raise CheckoutError("loyalty_points_invalid", _("Ce nombre de points est trop grand."))
+    return value
 
 
 def _json_default(value: Any) -> str:

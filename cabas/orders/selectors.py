@@ -20,7 +20,7 @@ def shopper_orders(*, user_id: int | None, checkout_ids: Collection[int] = ()) -
     return (
         Order.objects.filter(scope)
         .select_related("shop__territory", "collection_point", "checkout")
-        .prefetch_related("lines", "events")
+        .prefetch_related("lines", "events", "tenders")
         .order_by("-created_at", "-pk")
     )
 
@@ -33,7 +33,9 @@ def checkout_by_token(token: str) -> Checkout | None:
 
 def checkout_orders(checkout: Checkout) -> list[Order]:
     return list(
-        checkout.orders.select_related("shop__territory", "collection_point").order_by("pk")
+        checkout.orders.select_related("shop__territory", "collection_point")
+        .prefetch_related("tenders")
+        .order_by("pk")
     )
 
 

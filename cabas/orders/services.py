@@ -49,13 +49,26 @@ from cabas.territories.models import Territory
 from .errors import CheckoutError, IdempotencyConflictError, TransitionError
 from .locks import lock_order
 from .models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
-from .payments import DEFAULT_PROVIDER, PROVIDERS, order_payment_method
+from .payments import (
+    DEFAULT_PROVIDER,
+    PaymentOutcome,
+    available_providers,
+    order_payment_method,
+)
 from .requests import (
     CheckoutRequest,
     LineRequest,
     check_idempotency_key,
     normalise_email,
     normalise_phone,
+)
+from .tenders import (
+    EARNS_POINTS,
+    tendered_by_order,
+    tenders_allocate,
+    tenders_earn_points,
+    tenders_post,
+    tenders_refund,
 )
 from .transitions import RELEASES_GOODS, Role, move_error
 
@@ -318,19 +331,37 @@ def _place(
         plans = _plan(request, lines, offers, cart, now)
     except (CartError, FulfilmentError) as error:
         raise _from_domain(error) from error
-    provider = PROVIDERS.get(request.payment_method or DEFAULT_PROVIDER)
+    providers = available_providers()
+    provider = providers.get(request.payment_method or DEFAULT_PROVIDER)
     if provider is None or not provider.accepts({plan.option.method for plan in plans}):
         raise CheckoutError(
             "payment_method_invalid",
             _("Ce mode de paiement n'est pas possible pour cette commande."),
-            {"payment_method": request.payment_method, "accepted": sorted(PROVIDERS)},
+            {"payment_method": request.payment_method, "accepted": sorted(providers)},
         )
     territory = offers[lines[0].offer_id].shop.territory
     assert territory.pk == territory_id
     total = sum(plan.subtotal_cents + plan.delivery_fee_cents for plan in plans)
     quantities = {line.offer_id: line.quantity for line in lines}
 
-    payment = provider.start(reference=key, amount_cents=total, currency=territory.currency)
+    # Vouchers, gift cards and points first (checked read-only here); the provider is
+    # asked only for the rest.
+    shares = tenders_allocate(
+        territory=territory,
+        user=user,
+        shops=[plan.shop for plan in plans],
+        totals=[plan.subtotal_cents + plan.delivery_fee_cents for plan in plans],
+        tenders=request.tenders,
+        loyalty_points=request.loyalty_points,
+        now=now,
+    )
+    tendered = tendered_by_order(shares, len(plans))
+    rest = total - sum(tendered)
+    payment = (
+        provider.start(reference=key, amount_cents=rest, currency=territory.currency)
+        if rest
+        else PaymentOutcome(status="paid")
+    )
 
     with transaction.atomic():
         checkout = Checkout.objects.create(
@@ -382,7 +413,10 @@ def _place(
         except SlotFullError as error:
             raise _from_domain(error) from error
         orders = Order.objects.bulk_create(
-            [_order(checkout, territory, plan, request) for plan in plans]
+            [
+                _order(checkout, territory, plan, request, tendered[i])
+                for i, plan in enumerate(plans)
+            ]
         )
         order_lines = []
         for order, plan in zip(orders, plans, strict=True):
@@ -400,27 +434,38 @@ def _place(
                     )
                 )
         OrderLine.objects.bulk_create(order_lines)
+        tenders_post(
+            territory=territory, checkout=checkout, orders=orders, shares=shares, user=user, now=now
+        )
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 territory_id=territory_id,
                 order=order,
                 from_status="",
-                to_status=OrderStatus.PLACED,
+                to_status=order.status,
                 actor=user,
                 actor_role=Role.SHOPPER,
             )
             for order in orders
         )
-        notify_order_step(
-            orders=[(order.pk, territory_id) for order in orders], event=OrderStatus.PLACED
-        )
+        # Paid online: the payment is recorded now; shops hear of the orders once it is paid.
+        if rest:
+            provider.attach(checkout=checkout, outcome=payment)
+        if checkout.payment_status != "pending":
+            notify_order_step(
+                orders=[(order.pk, territory_id) for order in orders], event=OrderStatus.PLACED
+            )
         if cart is not None:
             cart_remove_offers(cart=cart, offer_ids=quantities)
     return checkout, orders
 
 
 def _order(
-    checkout: Checkout, territory: Territory, plan: _ShopPlan, request: CheckoutRequest
+    checkout: Checkout,
+    territory: Territory,
+    plan: _ShopPlan,
+    request: CheckoutRequest,
+    tendered_cents: int = 0,
 ) -> Order:
     subtotal = plan.subtotal_cents
     commission = (subtotal * territory.commission_bp + 5_000) // 10_000
@@ -430,7 +475,9 @@ def _order(
         checkout=checkout,
         shop=plan.shop,
         user_id=checkout.user_id,
-        status=OrderStatus.PLACED,
+        status=OrderStatus.AWAITING_PAYMENT
+        if checkout.payment_status == "pending"
+        else OrderStatus.PLACED,
         fulfilment_method=plan.option.method,
         collection_point=plan.option.collection_point,
         slot_target=plan.option.calendar.target,
@@ -441,10 +488,11 @@ def _order(
         subtotal_cents=subtotal,
         delivery_fee_cents=plan.delivery_fee_cents,
         total_cents=subtotal + plan.delivery_fee_cents,
+        tendered_cents=tendered_cents,
         commission_bp=territory.commission_bp,
         commission_cents=min(commission, subtotal),
         currency=territory.currency,
-        payment_method=order_payment_method(plan.option.method),
+        payment_method=order_payment_method(plan.option.method, checkout.payment_method),
         pickup_code=_pickup_code(),
     )
 
@@ -471,7 +519,8 @@ def order_transition(
     """Move an order along the transition table, on the locked row, and record the move.
 
     A shop (``role`` SHOP) acts only on its own orders (``shop_id``). Refusal and
-    cancellation put the stock back and free the slot. Raises ``TransitionError``.
+    cancellation put the stock back, free the slot and refund the tenders; a handed
+    over order earns loyalty points. Raises ``TransitionError``.
     """
     if to_status not in OrderStatus.values:
         raise TransitionError(
@@ -517,5 +566,9 @@ def order_transition(
             slots_release(
                 bookings=[SlotBooking(order.territory_id, order.slot_target, order.slot_start, 0)]
             )
+            # What vouchers, gift cards and points paid goes back to them.
+            tenders_refund(order=order)
+        if to_status in EARNS_POINTS and order.user_id is not None:
+            tenders_earn_points(order=order)
         notify_order_step(orders=[(order.pk, order.territory_id)], event=to_status)
     return order

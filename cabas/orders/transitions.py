@@ -2,7 +2,9 @@
 
 placed → accepted → ready → collected; accepted/ready → out_for_delivery → delivered;
 placed → refused; placed → cancelled_by_shopper; placed/accepted/ready →
-cancelled_by_shop; ready → no_show. Nothing else, ever (DESIGN 5).
+cancelled_by_shop; ready → no_show. Paid online: awaiting_payment → placed once the
+payment is confirmed, or → payment_expired when it never comes. Nothing else, ever
+(DESIGN 5).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Role]] = {
     (S.ACCEPTED, S.CANCELLED_BY_SHOP): _SHOP,
     (S.READY, S.CANCELLED_BY_SHOP): _SHOP,
     (S.READY, S.NO_SHOW): _SHOP | {Role.SYSTEM},
+    (S.AWAITING_PAYMENT, S.PLACED): frozenset({Role.SYSTEM}),
+    (S.AWAITING_PAYMENT, S.PAYMENT_EXPIRED): frozenset({Role.SYSTEM}),
 }
 
 # Moves that only make sense for one way of handing over the order.
@@ -44,7 +48,12 @@ DELIVERY_ONLY = frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED})
 PICKUP_METHODS = frozenset({FulfilmentMethod.PICKUP, FulfilmentMethod.COLLECTION_POINT})
 
 # Moves after which the goods go back on the shelf and the slot is freed.
-RELEASES_GOODS = frozenset({S.REFUSED, S.CANCELLED_BY_SHOPPER, S.CANCELLED_BY_SHOP})
+RELEASES_GOODS = frozenset(
+    {S.REFUSED, S.CANCELLED_BY_SHOPPER, S.CANCELLED_BY_SHOP, S.PAYMENT_EXPIRED}
+)
+
+# An order in these statuses is not the shop's yet: not shown to it, not notified.
+UNPAID = frozenset({S.AWAITING_PAYMENT, S.PAYMENT_EXPIRED})
 
 FINAL = frozenset(
     {
@@ -54,6 +63,7 @@ FINAL = frozenset(
         S.CANCELLED_BY_SHOPPER,
         S.CANCELLED_BY_SHOP,
         S.NO_SHOW,
+        S.PAYMENT_EXPIRED,
     }
 )
 

@@ -12,12 +12,19 @@ from cabas.cart.errors import CartError
 from cabas.cart.selectors import cart_summary
 from cabas.cart.services import cart_get, cart_get_or_create, cart_reorder
 from cabas.fulfilment.errors import FulfilmentError
+from cabas.loyalty.selectors import loyalty_active, points_balance
 
 from .access import remember_checkout, session_checkout_ids
 from .errors import CheckoutError, OrderError
 from .forms import CheckoutForm
 from .models import Order
-from .requests import CheckoutRequest, LineRequest
+from .requests import (
+    CheckoutRequest,
+    LineRequest,
+    TenderRequest,
+    parse_loyalty_points,
+    parse_tender_amount,
+)
 from .selectors import checkout_by_token, checkout_orders, pickup_qr_svg, shopper_orders
 from .services import checkout_place, order_transition
 from .transitions import Role, allowed_moves
@@ -60,6 +67,25 @@ def _posted_lines(request: HttpRequest) -> tuple[LineRequest, ...]:
     return tuple(lines)
 
 
+def _posted_tenders(data: dict) -> tuple[TenderRequest, ...]:
+    """The codes typed on the page, each with its amount (empty = as much as useful)."""
+    return tuple(
+        TenderRequest(data[f"code_{slot}"].strip(), parse_tender_amount(data[f"amount_{slot}"]))
+        for slot in CheckoutForm.TENDER_SLOTS
+        if data[f"code_{slot}"].strip()
+    )
+
+
+def _loyalty_context(user, territory) -> dict:
+    settings = loyalty_active(territory) if territory is not None and user is not None else None
+    if settings is None:
+        return {}
+    return {
+        "loyalty": settings,
+        "loyalty_points": points_balance(territory, user.pk),
+    }
+
+
 def checkout(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     cart = cart_get(session=request.session, user=user)
@@ -83,6 +109,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     lines=_posted_lines(request),
                     payment_method=data["payment_method"],
                     cart_version=data["cart_version"],
+                    tenders=_posted_tenders(data),
+                    loyalty_points=parse_loyalty_points(data["loyalty_points"]),
                 ),
                 cart=cart,
             )
@@ -92,11 +120,21 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return redirect("cart:detail")
         else:
             remember_checkout(request.session, result.checkout.pk)
+            if result.checkout.payment_status == "pending":
+                # Committed: now (and only now) off to the payment provider.
+                from cabas.payments.views import checkout_payment_redirect
+
+                return checkout_payment_redirect(request, result.checkout)
             return redirect("orders:guest_checkout", token=result.checkout.access_token)
     return render(
         request,
         "orders/checkout.html",
-        {"form": form, "summary": summary, "territory": cart.territory if cart else None},
+        {
+            "form": form,
+            "summary": summary,
+            "territory": cart.territory if cart else None,
+            **_loyalty_context(user, cart.territory if cart else None),
+        },
     )
 
 

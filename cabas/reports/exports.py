@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,13 +23,13 @@ from django.utils import timezone
 from cabas.fulfilment.models import FulfilmentMethod
 from cabas.territories.models import Territory
 
-from . import selectors
+from . import selectors, voucher_selectors
 from .selectors import MIN_SHOPS_FOR_DISCLOSURE, Figures, Period
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OPEN_DATA_LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 OPEN_DATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-REPORT_TABLES = ("semaines", "commerces", "categories", "modes")
+REPORT_TABLES = ("semaines", "commerces", "categories", "modes", "cheques", "cheques-commerces")
 
 
 def escape_cell(value: str) -> str:
@@ -93,6 +94,39 @@ def report_csv(territory: Territory, period: Period, table: str) -> str:
         writer.writerow(["Mode de retrait", *FIGURE_HEADERS])
         for method in selectors.report_by_method(territory, period):
             writer.writerow([method.label, *_figures_cells(method.figures)])
+    elif table == "cheques":
+        writer.writerow(
+            [
+                "Semaine",
+                "Du",
+                "Au",
+                "Chèques émis",
+                "Payé par les clients (€)",
+                "Abondé par les financeurs (€)",
+                "Paiements en chèques",
+                "Dépensé en chèques (€)",
+            ]
+        )
+        for week in voucher_selectors.vouchers_by_week(territory, period):
+            figures = week.figures
+            writer.writerow(
+                [
+                    week.iso_week,
+                    week.week_start.isoformat(),
+                    week.week_end.isoformat(),
+                    str(figures.issued),
+                    euros(figures.paid_cents),
+                    euros(figures.matched_cents),
+                    str(figures.redemptions),
+                    euros(figures.redeemed_cents),
+                ]
+            )
+    elif table == "cheques-commerces":
+        writer.writerow(["Commerce", "Paiements en chèques", "Dépensé en chèques (€)"])
+        for shop in voucher_selectors.voucher_redemptions_by_shop(territory, period):
+            writer.writerow(
+                [escape_cell(shop.name), str(shop.redemptions), euros(shop.redeemed_cents)]
+            )
     else:
         raise ValueError(f"unknown report table {table!r}")
     return "\ufeff" + buffer.getvalue()
@@ -106,6 +140,10 @@ class OpenData:
     totals: Figures
     shops_online: int
     shops_with_orders: int
+    vouchers: voucher_selectors.VoucherFigures = field(
+        default_factory=voucher_selectors.VoucherFigures
+    )
+    voucher_months: dict[dt.date, voucher_selectors.VoucherFigures] = field(default_factory=dict)
 
     @property
     def totals_disclosed(self) -> bool:
@@ -113,10 +151,18 @@ class OpenData:
 
 
 def open_data(territory: Territory, *, now: dt.datetime | None = None) -> OpenData:
-    """Every month from the first order (or this month) to now, and all-time totals."""
+    """Every month from the first order or voucher (or this month) to now, all-time totals."""
     moment = now or timezone.now()
     today = timezone.localtime(moment, ZoneInfo(territory.timezone)).date()
-    first = selectors.first_order_day(territory) or today
+    starts = [
+        day
+        for day in (
+            selectors.first_order_day(territory),
+            voucher_selectors.first_voucher_day(territory),
+        )
+        if day is not None
+    ]
+    first = min(starts, default=today)
     period = Period(start=first.replace(day=1), end=today, tz=territory.timezone)
     counts = selectors.report_shop_counts(territory)
     return OpenData(
@@ -126,6 +172,8 @@ def open_data(territory: Territory, *, now: dt.datetime | None = None) -> OpenDa
         totals=selectors.report_totals(territory),
         shops_online=counts.approved,
         shops_with_orders=selectors.shops_with_orders_ever(territory),
+        vouchers=voucher_selectors.voucher_totals(territory),
+        voucher_months=voucher_selectors.vouchers_by_month(territory, period),
     )
 
 
@@ -138,10 +186,14 @@ OPEN_DATA_COLUMNS = [
     "pickup_orders",
     "collection_point_orders",
     "delivery_orders",
+    "voucher_matched_cents",
+    "voucher_redeemed_cents",
 ]
 
 
-def _month_record(row: selectors.MonthRow) -> dict[str, Any]:
+def _month_record(
+    row: selectors.MonthRow, vouchers: voucher_selectors.VoucherFigures
+) -> dict[str, Any]:
     disclosed = row.disclosed
     return {
         "month": row.label,
@@ -152,6 +204,22 @@ def _month_record(row: selectors.MonthRow) -> dict[str, Any]:
         "pickup_orders": row.orders_by_method[FulfilmentMethod.PICKUP],
         "collection_point_orders": row.orders_by_method[FulfilmentMethod.COLLECTION_POINT],
         "delivery_orders": row.orders_by_method[FulfilmentMethod.DELIVERY],
+        "voucher_matched_cents": vouchers.matched_cents,
+        "voucher_redeemed_cents": vouchers.redeemed_cents
+        if vouchers.redeemed_disclosed or not vouchers.redeemed_cents
+        else None,
+    }
+
+
+def _vouchers_record(vouchers: voucher_selectors.VoucherFigures) -> dict[str, Any]:
+    disclosed = vouchers.redeemed_disclosed
+    tenths = vouchers.multiplier_tenths if disclosed else None
+    return {
+        "issued": vouchers.issued,
+        "paid_cents": vouchers.paid_cents,
+        "matched_cents": vouchers.matched_cents,
+        "redeemed_cents": vouchers.redeemed_cents if disclosed else None,
+        "multiplier": None if tenths is None else float(Decimal(tenths).scaleb(-1)),
     }
 
 
@@ -171,6 +239,18 @@ def open_data_json(data: OpenData) -> dict[str, Any]:
                 f"{MIN_SHOPS_FOR_DISCLOSURE} commerces ont vendu (secret statistique)."
             ),
             "month": "Mois de la commande dans le fuseau horaire du territoire.",
+            "voucher_matched_cents": (
+                "Argent public ajouté aux chèques achetés par les habitants (abondement), "
+                "en centimes."
+            ),
+            "voucher_redeemed_cents": (
+                "Montant payé en chèques dans les commerces, en centimes ; null quand moins "
+                f"de {MIN_SHOPS_FOR_DISCLOSURE} commerces en ont encaissé."
+            ),
+            "voucher_multiplier": (
+                "Dépensé en chèques dans les commerces divisé par l'argent public ajouté : "
+                "ce que chaque euro public a fait dépenser sur le territoire."
+            ),
         },
         "totals": {
             "orders": data.totals.orders,
@@ -179,8 +259,13 @@ def open_data_json(data: OpenData) -> dict[str, Any]:
             "shops_online": data.shops_online,
             "shops_with_orders": data.shops_with_orders,
         },
-        "months": [_month_record(row) for row in data.months],
+        "vouchers": _vouchers_record(data.vouchers),
+        "months": [_month_record(row, _voucher_month(data, row)) for row in data.months],
     }
+
+
+def _voucher_month(data: OpenData, row: selectors.MonthRow) -> voucher_selectors.VoucherFigures:
+    return data.voucher_months.get(row.month, voucher_selectors.VoucherFigures())
 
 
 def open_data_csv(data: OpenData) -> str:
@@ -188,6 +273,6 @@ def open_data_csv(data: OpenData) -> str:
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in data.months:
-        record = _month_record(row)
+        record = _month_record(row, _voucher_month(data, row))
         writer.writerow({key: "" if value is None else value for key, value in record.items()})
     return buffer.getvalue()

@@ -45,3 +45,8 @@ def month_label(month: dt.date) -> str:
 def day_label(day: dt.date) -> str:
     """``6 janv.`` / ``6 Jan``: a week is named by its Monday."""
     return format_date(day, "d MMM", locale=_locale())
+
+
+def tenths(value: int) -> str:
+    """``31`` → ``3,1`` / ``3.1``: a ratio kept in integer tenths, shown with one decimal."""
+    return format_decimal(Decimal(int(value)).scaleb(-1), format="#,##0.0", locale=_locale())

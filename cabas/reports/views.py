@@ -15,7 +15,7 @@ from cabas.fulfilment.models import FulfilmentMethod
 from cabas.territories.models import Territory
 from cabas.territories.selectors import territory_by_slug
 
-from . import charts, exports, formatting, selectors
+from . import charts, exports, formatting, selectors, voucher_selectors
 from .selectors import Period
 
 IMPACT_MONTHS = 12
@@ -76,6 +76,20 @@ def impact(request: HttpRequest, territory: str) -> HttpResponse:
         format_value=formatting.count,
     )
     pickups = sum(row.figures.orders for row in methods if row.method != FulfilmentMethod.DELIVERY)
+    vouchers = voucher_selectors.voucher_totals(place)
+    voucher_months = voucher_selectors.vouchers_by_month(place, period)
+    voucher_rows = [
+        (row.month, voucher_months.get(row.month, voucher_selectors.VoucherFigures()))
+        for row in months
+    ]
+    multiplier = vouchers.multiplier_tenths if vouchers.redeemed_disclosed else None
+    matched_chart = charts.vertical_bars(
+        chart_id="abondement-par-mois",
+        title=_("Argent public ajouté aux chèques, par mois"),
+        description=_("Abondement des chèques achetés chaque mois ; détail dans le tableau."),
+        points=[(formatting.month_label(month), row.matched_cents) for month, row in voucher_rows],
+        format_value=lambda cents: formatting.money_compact(cents, currency),
+    )
     return render(
         request,
         "reports/impact.html",
@@ -93,6 +107,10 @@ def impact(request: HttpRequest, territory: str) -> HttpResponse:
             "orders_chart": orders_chart,
             "methods_chart": methods_chart,
             "min_shops": selectors.MIN_SHOPS_FOR_DISCLOSURE,
+            "vouchers": vouchers,
+            "voucher_rows": voucher_rows,
+            "voucher_multiplier": None if multiplier is None else formatting.tenths(multiplier),
+            "matched_chart": matched_chart,
         },
     )
 

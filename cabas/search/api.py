@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 
-from cabas.api.errors import ApiError, InvalidParameters
+from cabas.api.errors import ApiError, InvalidParameters, NotFound
 from cabas.api.projections import storefront_url
 from cabas.api.schemas import ErrorOut
-from cabas.api.territories import territory_or_404
 from cabas.geo.distance import Point
 from cabas.shops.models import ShopStatus
 from cabas.shops.selectors import area_centre
@@ -39,17 +43,49 @@ product.
 """
 
 
+_TERRITORY_FIELDS = list(Territory._meta.concrete_fields)
+_TERRITORY_SQL = (
+    "SELECT "  # noqa: S608 (column and table names only)
+    + ", ".join(connection.ops.quote_name(field.column) for field in _TERRITORY_FIELDS)
+    + f" FROM {connection.ops.quote_name(Territory._meta.db_table)} "
+    + f"WHERE {connection.ops.quote_name('slug')} = %s "
+    + f"AND {connection.ops.quote_name('is_active')} = %s"
+)
+
+
+def _territory(slug: str) -> Territory:
+    """:func:`cabas.api.territories.territory_or_404` in one compiled query: read on every
+    search and autocomplete, the ORM's query building cost more than a cached search.
+    Never cached, so a territory deactivated or edited is seen at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TERRITORY_SQL, [slug, True])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(message=_("Territoire introuvable."), details={"territory": slug})
+    return Territory.from_db(
+        connection.alias, [field.attname for field in _TERRITORY_FIELDS], list(row)
+    )
+
+
+@lru_cache(maxsize=256)
+def _link_paths(slug: str, script_prefix: str) -> tuple[str, str]:
+    """The storefront paths of a territory's products and shops, without the id or slug
+    (URL patterns do not change while the process lives; the prefix is in the key)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        product = reverse("web:product_detail", kwargs={"territory": slug, "product_id": 0})
+        shop = reverse("web:shop_detail", kwargs={"territory": slug, "shop": "x"})
+    return product.removesuffix("0/"), shop.removesuffix("x/")
+
+
 class _Links:
-    """Storefront links of one response: each URL pattern is reversed once, then the id
-    or slug is appended (forty ``reverse`` calls cost more than the search itself)."""
+    """Storefront links of one response, as :func:`storefront_url` makes them: each URL
+    pattern is reversed once per process and territory, then the id or slug is appended
+    (forty ``reverse`` calls cost more than the search itself)."""
 
     def __init__(self, request: HttpRequest, territory: Territory) -> None:
-        product = storefront_url(
-            request, "web:product_detail", territory=territory.slug, product_id=0
-        )
-        shop = storefront_url(request, "web:shop_detail", territory=territory.slug, shop="x")
-        self._product_prefix = product.removesuffix("0/")
-        self._shop_prefix = shop.removesuffix("x/")
+        product, shop = _link_paths(territory.slug, get_script_prefix())
+        self._product_prefix = request.build_absolute_uri(product)
+        self._shop_prefix = request.build_absolute_uri(shop)
 
     def product(self, product_id: int | None) -> str:
         return f"{self._product_prefix}{product_id}/"
@@ -79,8 +115,8 @@ def _offer_out(links: _Links, hit: OfferHit) -> dict[str, Any]:
         "shop": {
             "slug": hit.shop.slug,
             "name": hit.shop.name,
-            "lat": hit.shop.lat,
-            "lon": hit.shop.lon,
+            "lat": float(hit.shop.lat),
+            "lon": float(hit.shop.lon),
             "url": links.shop(hit.shop.slug),
         },
         "distance_km": None if hit.distance_km is None else round(hit.distance_km, 3),
@@ -97,6 +133,17 @@ def _group_out(links: _Links, hit: ProductHit) -> dict[str, Any]:
         "in_stock_count": hit.in_stock_count,
         "open_count": hit.open_count,
     }
+
+
+def _rendered(request: HttpRequest, payload: dict[str, Any]) -> HttpResponse:
+    """``payload`` rendered as django-ninja renders a view's answer (the API's renderer),
+    without validating it against the response schema a second time: these views build
+    it field by field from typed results (``SearchOut``, ``AutocompleteOut``; tests check
+    that answers validate), and on the hottest endpoint that validation of forty nested
+    models cost more than the cached search. The schemas still document the answers."""
+    from cabas.api.api import api  # mounts this router: imported once the module is loaded
+
+    return api.create_response(request, payload, status=200)
 
 
 def _filters(territory: Territory, params: SearchQuery) -> SearchFilters:
@@ -150,8 +197,8 @@ def _filters(territory: Territory, params: SearchQuery) -> SearchFilters:
     summary="Recherche d'offres / offer search",
     description=SEARCH_DESCRIPTION,
 )
-def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[str, Any]:
-    territory = territory_or_404(slug)
+def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> HttpResponse:
+    territory = _territory(slug)
     result = search_offers(
         territory=territory,
         query=params.q,
@@ -166,14 +213,19 @@ def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[
         results = [_group_out(links, hit) for hit in result.products]
     else:
         results = [_offer_out(links, hit) for hit in result.offers]
-    return {
-        "count": result.count,
-        "results": results,
-        "facets": {
-            "category": [{"slug": f.slug, "name": f.name, "count": f.count} for f in result.facets]
+    return _rendered(
+        request,
+        {
+            "count": result.count,
+            "results": results,
+            "facets": {
+                "category": [
+                    {"slug": f.slug, "name": f.name, "count": f.count} for f in result.facets
+                ]
+            },
+            "did_you_mean": result.did_you_mean,
         },
-        "did_you_mean": result.did_you_mean,
-    }
+    )
 
 
 @router.get(
@@ -186,8 +238,8 @@ def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> dict[
         "as a prefix)."
     ),
 )
-def suggest(request: HttpRequest, slug: str, params: Query[AutocompleteQuery]) -> dict[str, Any]:
-    territory = territory_or_404(slug)
+def suggest(request: HttpRequest, slug: str, params: Query[AutocompleteQuery]) -> HttpResponse:
+    territory = _territory(slug)
     links = _Links(request, territory)
     results = []
     for suggestion in autocomplete(territory=territory, prefix=params.q, limit=params.limit):
@@ -209,4 +261,4 @@ def suggest(request: HttpRequest, slug: str, params: Query[AutocompleteQuery]) -
                 "url": url,
             }
         )
-    return {"results": results}
+    return _rendered(request, {"results": results})

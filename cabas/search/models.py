@@ -76,3 +76,20 @@ class SearchTermKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SearchIndexState(models.Model):
+    """The generation of a territory's search index: a random token replaced, in the
+    writer's transaction, by every call of an index service for the territory (documents,
+    vocabulary or active offers changed). Search caches what it derives from them (query
+    plans, text matches, browse counts) under this token, so a cached answer never
+    outlives what it was read from. A token, not a counter: a rolled back change must not
+    hand its number to a later, different one."""
+
+    territory = models.OneToOneField(
+        "territories.Territory", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search index {self.territory_id}: {self.generation}"

@@ -102,12 +102,17 @@ def _where(scope: OfferScope, product_ids: Sequence[int] | None = None) -> tuple
                 params += values
             branches.append("(" + " AND ".join(named) + ")")
         parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
+    # Given products, read their offers through the product index: a shop list used as
+    # an index (SQLite's planner likes short lists) probes every (shop, product) pair,
+    # 20,000 probes for a page of 70 products in 300 allowed shops. The unary plus keeps
+    # the shop test a filter on both databases.
+    shop_column = "+o.shop_id" if product_ids is not None else "o.shop_id"
     if scope.allowed_shops is not None:
-        clause, values = in_list("o.shop_id", scope.allowed_shops)
+        clause, values = in_list(shop_column, scope.allowed_shops)
         parts.append(clause)
         params += values
     elif scope.hidden_shops:
-        clause, values = in_list("o.shop_id", scope.hidden_shops)
+        clause, values = in_list(shop_column, scope.hidden_shops)
         parts.append(f"NOT ({clause})")
         params += values
     if scope.in_stock:

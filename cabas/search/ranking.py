@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import NamedTuple
 
 from .categories import CategoryTree
@@ -51,7 +51,7 @@ def product_bonuses(
     matches: Sequence[Match],
     first_stems: dict[int, str],
     head_terms: Sequence[Term],
-    category_ids: set[int],
+    category_ids: Set[int],
 ) -> dict[int, float]:
     """What each matched product adds to its text score: its name starts with the first
     word typed (``head_terms``, the alternatives of that word), its rayon is one named by

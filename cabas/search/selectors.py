@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from cabas.geo.distance import Point, bounding_box
 from cabas.territories.models import Territory
 
+from .cache import text_cache
 from .categories import CategoryTree, category_tree
-from .engines import Match, get_engine
+from .engines import Group, Match, get_engine
 from .models import SearchDocument
 from .offers import (
     OfferScope,
@@ -61,7 +62,7 @@ from .results import (
     Sort,
     Suggestion,
 )
-from .shop_snapshot import ShopSnapshot, shop_snapshot
+from .shop_snapshot import ShopSnapshot, search_state
 from .text import fold, words
 
 __all__ = [
@@ -197,7 +198,7 @@ def _named_categories(plan: QueryPlan, tree: CategoryTree) -> set[int]:
 
 
 def _with_bonuses(
-    matches: list[Match], plan: QueryPlan, tree: CategoryTree
+    matches: list[Match], plan: QueryPlan, named_categories: frozenset[int]
 ) -> tuple[list[Match], dict[int, float]]:
     """The text relevance of products holding every word, with what their names and rayons
     add; the matches re-ordered by it, so the window reads the best."""
@@ -208,7 +209,7 @@ def _with_bonuses(
         matches,
         document_first_stems([m.product_id for m in matches]),
         plan.words[0].terms,
-        _named_categories(plan, tree),
+        named_categories,
     )
     for pid, bonus in bonuses.items():
         relevance[pid] += bonus
@@ -226,6 +227,119 @@ def _popular(territory_id: int, category_ids: list[int] | None, limit: int) -> l
             "product_id", "offer_count", "category_id"
         )[:limit]
     ]
+
+
+class _TextStage:
+    """The text stage of one search or autocomplete: plans and matches, cached under the
+    territory's index generation (:mod:`cabas.search.cache`). Callers get fresh lists
+    and dicts, never the cached ones."""
+
+    def __init__(self, territory_id: int, generation: int, snapshot: ShopSnapshot) -> None:
+        self.territory_id = territory_id
+        self.generation = generation
+        self.snapshot = snapshot
+        self.engine = get_engine()
+
+    def _key(self, *parts: object) -> tuple[object, ...]:
+        return (self.engine.vendor, self.territory_id, self.generation, *parts)
+
+    def plan(self, text: str, *, complete_last: bool) -> QueryPlan:
+        snapshot = self.snapshot
+        return text_cache.get_or_compute(
+            self._key("plan", snapshot.fingerprint, text, complete_last),
+            lambda: plan_query(
+                territory_id=self.territory_id,
+                text=text,
+                snapshot=snapshot,
+                complete_last=complete_last,
+            ),
+        )
+
+    def match(
+        self,
+        groups: list[Group],
+        *,
+        require_all: bool,
+        category_ids: list[int] | None,
+        limit: int,
+    ) -> list[Match]:
+        categories = None if category_ids is None else tuple(category_ids)
+        found = text_cache.get_or_compute(
+            self._key("match", tuple(groups), require_all, categories, limit),
+            lambda: tuple(
+                self.engine.match(
+                    territory_id=self.territory_id,
+                    groups=groups,
+                    require_all=require_all,
+                    category_ids=category_ids,
+                    limit=limit,
+                )
+            ),
+        )
+        return list(found)
+
+    def popular(self, category_ids: list[int] | None, limit: int) -> list[Match]:
+        categories = None if category_ids is None else tuple(category_ids)
+        found = text_cache.get_or_compute(
+            self._key("popular", categories, limit),
+            lambda: tuple(_popular(self.territory_id, category_ids, limit)),
+        )
+        return list(found)
+
+    def browse_counts(self, scope: OfferScope) -> tuple[int, list[tuple[int | None, int]]]:
+        """:func:`browse_counts`, cached when it depends on the index alone: which offers
+        are active in which shop moves every product's ``offer_count``, so an index
+        writer replaces the generation; stock and prices do not, so a count filtered by
+        them is never cached."""
+        if scope.in_stock or scope.price_min is not None or scope.price_max is not None:
+            return browse_counts(scope)
+
+        def frozen(values: Sequence[int] | None) -> tuple[int, ...] | None:
+            return None if values is None else tuple(values)
+
+        count, rows = text_cache.get_or_compute(
+            self._key(
+                "browse",
+                frozen(scope.products),
+                frozen(scope.named_shops),
+                frozen(scope.named_products),
+                frozen(scope.allowed_shops),
+                frozen(scope.hidden_shops),
+                frozen(scope.category_ids),
+            ),
+            lambda: _frozen_counts(browse_counts(scope)),
+        )
+        return count, list(rows)
+
+    def ranked(
+        self, plan: QueryPlan, tree: CategoryTree, category_ids: list[int] | None, limit: int
+    ) -> tuple[list[Match], dict[int, float]]:
+        """The products holding every word, best first, with their text relevance
+        (:func:`_with_bonuses`)."""
+        named = frozenset(_named_categories(plan, tree))
+        categories = None if category_ids is None else tuple(category_ids)
+
+        def compute() -> tuple[tuple[Match, ...], tuple[tuple[int, float], ...]]:
+            matches = self.engine.match(  # not cached apart: the ranked list stands for it
+                territory_id=self.territory_id,
+                groups=plan.groups,
+                require_all=True,
+                category_ids=category_ids,
+                limit=limit,
+            )
+            ordered, relevance = _with_bonuses(matches, plan, named)
+            return tuple(ordered), tuple(relevance.items())
+
+        ordered, relevance = text_cache.get_or_compute(
+            self._key("ranked", tuple(plan.groups), categories, limit, named), compute
+        )
+        return list(ordered), dict(relevance)
+
+
+def _frozen_counts(
+    counts: tuple[int, list[tuple[int | None, int]]],
+) -> tuple[int, tuple[tuple[int | None, int], ...]]:
+    return counts[0], tuple(counts[1])
 
 
 def search_offers(
@@ -246,23 +360,24 @@ def search_offers(
     An empty query lists offers by the other filters, or nothing without filters.
     """
     empty = SearchResult(count=0, grouped=group_by_product)
-    snapshot = shop_snapshot(territory, at)
+    snapshot, generation = search_state(territory, at)
     tree = category_tree()
     category_ids = tree.ids_for(filters.category) if filters.category else None
     shops = _Shops(snapshot, filters)
     if category_ids == [] or shops.allowed == []:
         return empty
-    plan = plan_query(territory_id=territory.id, text=query, snapshot=snapshot, complete_last=False)
+    text = _TextStage(territory.id, generation, snapshot)
+    plan = text.plan(query, complete_last=False)
     if plan.is_empty and not filters.any:
         return empty
     few_shops = shops.allowed is not None and len(shops.allowed) <= FEW_SHOPS
-    engine = get_engine()
     matched_limit = MAX_WINDOW_PRODUCTS
     if few_shops:
         probes = SHOP_PRODUCT_PROBES // max(1, len(shops.allowed or ()))
         matched_limit = max(MAX_WINDOW_PRODUCTS, min(MAX_MATCHED_PRODUCTS, probes))
 
     main_matches: list[Match] = []
+    main: dict[int, float] = {}
     named_shops: list[int] | None = None
     named: dict[int, float] | None = None
     named_products: list[int] | None = None
@@ -270,15 +385,10 @@ def search_offers(
         if few_shops:
             named_shops = list(shops.allowed or [])  # browse these shops' offers
         else:
-            main_matches = _popular(territory.id, category_ids, matched_limit)
+            main_matches = text.popular(category_ids, matched_limit)
+        main = text_relevance(main_matches)
     else:
-        main_matches = engine.match(
-            territory_id=territory.id,
-            groups=plan.groups,
-            require_all=True,
-            category_ids=category_ids,
-            limit=matched_limit,
-        )
+        main_matches, main = text.ranked(plan, tree, category_ids, matched_limit)
         shop_names, rest = _named_shops(plan, shops.all_ids)
         if shop_names and main_matches:
             # Products hold every word: a shop name holding them too is a weak signal,
@@ -289,19 +399,14 @@ def search_offers(
             named = {}
             if rest:
                 named = text_relevance(
-                    engine.match(
-                        territory_id=territory.id,
-                        groups=[word.terms for word in rest],
+                    text.match(
+                        [word.terms for word in rest],
                         require_all=True,
                         category_ids=category_ids,
                         limit=MAX_MATCHED_PRODUCTS,  # whatever the named shops sell
                     )
                 )
                 named_products = list(named)
-    if plan.is_empty:
-        main = text_relevance(main_matches)
-    else:
-        main_matches, main = _with_bonuses(main_matches, plan, tree)
     if (
         not plan.is_empty
         and len(main_matches) < MIN_ALL_WORDS_RESULTS
@@ -309,12 +414,8 @@ def search_offers(
         and named_shops is None
     ):
         # Too few products hold every word: add the best partial matches after them.
-        partial = engine.match(
-            territory_id=territory.id,
-            groups=plan.groups,
-            require_all=False,
-            category_ids=category_ids,
-            limit=matched_limit,
+        partial = text.match(
+            plan.groups, require_all=False, category_ids=category_ids, limit=matched_limit
         )
         partial_relevance = text_relevance(partial, PARTIAL_MATCH_FACTOR)
         for match in partial:
@@ -350,7 +451,7 @@ def search_offers(
         # Browsing a few shops (a shop filter, or a query naming shops and nothing else):
         # every product of theirs may show, so count and rank in SQL, not by bucket.
         return _browse(
-            scope, snapshot, shops, tree, territory, plan.did_you_mean, sort, limit, offset
+            text, scope, snapshot, shops, tree, territory, plan.did_you_mean, sort, limit, offset
         )
     if group_by_product or sort == "relevance":
         buckets = offer_buckets(scope)
@@ -383,6 +484,7 @@ def search_offers(
 
 
 def _browse(
+    text: _TextStage,
     scope: OfferScope,
     snapshot: ShopSnapshot,
     shops: _Shops,
@@ -394,7 +496,7 @@ def _browse(
     offset: int,
 ) -> SearchResult:
     scorer = Scorer(scope, {}, {}, shops.distances)
-    count, by_category = browse_counts(scope)
+    count, by_category = text.browse_counts(scope)
     if sort == "price":
         rows = offers_by_price(scope, limit=limit, offset=offset)
     elif sort == "distance" and shops.distances:
@@ -435,13 +537,14 @@ def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[S
     typed = words(prefix)
     if not typed or limit <= 0:
         return []
-    snapshot = shop_snapshot(territory)
+    snapshot, generation = search_state(territory)
+    text = _TextStage(territory.id, generation, snapshot)
     suggestions: list[Suggestion] = []
     for category in category_tree().by_id.values():
         if all(any(name.startswith(word) for name in category.words) for word in typed):
             suggestions.append(Suggestion("category", category.name, slug=category.slug))
     suggestions = suggestions[:2]
-    plan = plan_query(territory_id=territory.id, text=prefix, snapshot=snapshot, complete_last=True)
+    plan = text.plan(prefix, complete_last=True)
     if not plan.words:
         return suggestions[:limit]
     shop_ids = set.intersection(*(set(word.shop_ids) for word in plan.words))
@@ -449,13 +552,7 @@ def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[S
         # Two letters match thousands of products: rayons and shops say more.
         return _with_shops(suggestions, shop_ids, snapshot)[:limit]
     suggestions = _with_shops(suggestions, shop_ids, snapshot)
-    matches = get_engine().match(
-        territory_id=territory.id,
-        groups=plan.groups,
-        require_all=True,
-        category_ids=None,
-        limit=limit * 4,
-    )
+    matches = text.match(plan.groups, require_all=True, category_ids=None, limit=limit * 4)
     # Among equally good names, the product more shops sell comes first.
     ranked = sorted(
         matches, key=lambda m: (-(m.score * (1 + 0.1 * math.log1p(m.offer_count))), m.product_id)

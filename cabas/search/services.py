@@ -8,16 +8,21 @@ Price and stock changes need no call: search reads them from the offers themselv
 renamed category (taxonomy sync) needs ``manage.py rebuild_search_index``.
 
 Invariant: a product has a search document exactly while at least one active offer of an
-approved shop sells it, and each vocabulary term counts the documents that hold it.
+approved shop sells it, and each vocabulary term counts the documents that hold it. Every
+indexing call also replaces the index generation
+(:class:`~cabas.search.models.SearchIndexState`) of the territories it touched, in the
+same transaction, which is what lets readers cache what they derive from the index and
+from which offers are active where (:mod:`cabas.search.cache`).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from cabas.catalog.models import Category, Offer, Product
@@ -25,13 +30,29 @@ from cabas.shops.models import ShopStatus
 from cabas.territories.models import Territory
 
 from .engines import get_engine
-from .models import SearchDocument
+from .models import SearchDocument, SearchIndexState
 from .text import stem_text, words
 from .vocabulary import vocabulary_apply, vocabulary_build
 
 CHUNK = 500
 REBUILD_BATCH = 2000
 TEXT_FIELDS = ("territory_id", "category_id", "name_text", "brand_text", "category_text", "gtin")
+
+
+STATE_TABLE = SearchIndexState._meta.db_table
+
+
+def bump_index_generation(*, territory_ids: Iterable[int]) -> None:
+    """Give these territories' indexes a new generation (call inside the writer's
+    transaction): every cached plan or match of the old one stops being used."""
+    with connection.cursor() as cursor:
+        for territory_id in sorted(set(territory_ids)):
+            # A random 62-bit token; the row lock serialises concurrent writers.
+            cursor.execute(
+                f"INSERT INTO {STATE_TABLE} (territory_id, generation) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (territory_id) DO UPDATE SET generation = excluded.generation",
+                [territory_id, secrets.randbits(62) + 1],
+            )
 
 
 def _batched(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -150,6 +171,9 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
         SearchDocument.objects.bulk_update(recounted, ["offer_count"])
     for territory_id, territory_delta in delta.items():
         vocabulary_apply(territory_id=territory_id, delta=territory_delta)
+    # Always, even when no document changed: an offer moved from one shop to another
+    # leaves every document as it was, but not what a browse of those shops counts.
+    bump_index_generation(territory_ids=delta)
 
 
 def search_index_offers_changed(*, offer_ids: Iterable[int]) -> None:
@@ -216,6 +240,7 @@ def search_index_rebuild(
         if progress is not None:
             progress(min(documents, len(product_ids)), len(product_ids))
     vocabulary_build(territory_id=territory.id, counts=vocabulary)
+    bump_index_generation(territory_ids=[territory.id])
     get_engine().optimize()
     return RebuildStats(documents=documents, terms=len(vocabulary))
 

@@ -26,9 +26,11 @@ from cabas.shops import hours
 from cabas.shops.models import Shop, ShopClosure, ShopStatus
 from cabas.territories.models import Territory
 
+from .models import SearchIndexState
 from .text import deletion_keys, is_correctable, stem, within_one_edit, words
 
 OPEN_STATE_SECONDS = 60.0
+STATE_TABLE = SearchIndexState._meta.db_table
 _lock = threading.Lock()
 _snapshots: dict[int, ShopSnapshot] = {}
 
@@ -111,45 +113,61 @@ class ShopSnapshot:
         )
 
 
-def _fingerprint(territory_id: int) -> tuple[object, ...]:
-    # One round trip, one pass over the territory's shops: a shop saved bumps the highest
-    # updated_at, a shop added or removed changes the count or highest id; a closure added
-    # or removed changes its count or highest id.
+def _fingerprint(territory_id: int) -> tuple[tuple[object, ...], int]:
+    """The shops' fingerprint and the generation of the territory's search index.
+
+    One round trip, one pass over the territory's shops: a shop saved bumps the highest
+    updated_at, a shop added or removed changes the count or highest id; a closure added
+    or removed changes its count or highest id. The index generation rides along (0 for a
+    territory never indexed)."""
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), MAX(id), MAX(updated_at), "  # noqa: S608
             f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
-            f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s) "
+            f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s), "
+            f"(SELECT generation FROM {STATE_TABLE} WHERE territory_id = %s) "
             f"FROM {shop_table} WHERE territory_id = %s",
-            [territory_id] * 3,
+            [territory_id] * 4,
         )
-        return tuple(cursor.fetchone())
+        row = cursor.fetchone()
+    return tuple(row[:5]), int(row[5] or 0)
 
 
-def shop_snapshot(territory: Territory, at: dt.datetime | None = None) -> ShopSnapshot:
-    """The territory's approved shops. ``at`` (tests, planning) evaluates the hours at
-    that moment and bypasses the cache."""
+def search_state(territory: Territory, at: dt.datetime | None = None) -> tuple[ShopSnapshot, int]:
+    """The territory's approved shops, and the generation of its search index (what
+    :mod:`cabas.search.cache` keys on). ``at`` (tests, planning) evaluates the hours at
+    that moment and bypasses the snapshot cache."""
+    fingerprint, generation = _fingerprint(territory.id)
     if at is not None:
-        return _build(territory, _fingerprint(territory.id), at)
-    fingerprint = _fingerprint(territory.id)
+        return _build(territory, fingerprint, at), generation
     snapshot = _snapshots.get(territory.id)
     if (
         snapshot is not None
         and snapshot.fingerprint == fingerprint
         and time.monotonic() - snapshot.built_at < OPEN_STATE_SECONDS
     ):
-        return snapshot
+        return snapshot, generation
     snapshot = _build(territory, fingerprint, timezone.now())
     with _lock:
         _snapshots[territory.id] = snapshot
-    return snapshot
+    return snapshot, generation
+
+
+def shop_snapshot(territory: Territory, at: dt.datetime | None = None) -> ShopSnapshot:
+    """The territory's approved shops. ``at`` (tests, planning) evaluates the hours at
+    that moment and bypasses the cache."""
+    return search_state(territory, at)[0]
 
 
 def forget_shop_snapshots() -> None:
+    """Drop this process's snapshots, and the search cache derived from them."""
+    from .cache import text_cache
+
     with _lock:
         _snapshots.clear()
+    text_cache.clear()
 
 
 def _build(

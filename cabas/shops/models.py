@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .siret import validate_siret
+
 
 class ShopStatus(models.TextChoices):
     DRAFT = "draft", _("brouillon")
@@ -50,6 +52,10 @@ class Shop(models.Model):
     offers_delivery = models.BooleanField(_("livraison"), default=False)
     accepts_vouchers = models.BooleanField(_("accepte les chèques-cadeaux"), default=False)
     made_locally = models.BooleanField(_("fabrication locale"), default=False)
+    # The establishment's SIRET, shown on settlement statements and the accountant's export.
+    siret = models.CharField(
+        _("SIRET"), max_length=14, null=True, blank=True, validators=[validate_siret]
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=ShopStatus.choices, default=ShopStatus.DRAFT
     )
@@ -72,6 +78,10 @@ class Shop(models.Model):
             models.CheckConstraint(
                 condition=models.Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
                 name="shop_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(siret__isnull=True) | models.Q(siret__regex=r"^[0-9]{14}$"),
+                name="shop_siret_14_digits",
             ),
         ]
         indexes = [

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from .locks import claim_due_tasks
 from .models import Task, TaskStatus
-from .registry import get_task
+from .registry import get_task, periodic_tasks
 
 logger = logging.getLogger("cabas.tasks")
 
@@ -119,6 +119,32 @@ def tasks_drain(*, worker_id: str = "drain", now: dt.datetime | None = None) -> 
     while ran := tasks_run_due(worker_id=worker_id, now=now):
         total += ran
     return total
+
+
+def tasks_schedule_periodic(*, now: dt.datetime | None = None) -> list[str]:
+    """Queue each periodic task whose period has passed since it was last queued.
+
+    A periodic task still queued or running is not queued again, so a slow run or
+    several workers never pile copies up; periodic tasks are idempotent anyway.
+    Returns the names queued.
+    """
+    moment = now or timezone.now()
+    queued = []
+    for name, every in sorted(periodic_tasks().items()):
+        pending = Task.objects.filter(
+            name=name, status__in=[TaskStatus.QUEUED, TaskStatus.RUNNING]
+        ).exists()
+        recent = Task.objects.filter(name=name, created_at__gt=moment - every).exists()
+        if pending or recent:
+            continue
+        Task.objects.create(
+            name=name,
+            kwargs={},
+            run_after=moment,
+            max_attempts=get_task(name).max_attempts,
+        )
+        queued.append(name)
+    return queued
 
 
 def tasks_prune(*, older_than: dt.timedelta) -> int:

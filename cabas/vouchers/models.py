@@ -36,9 +36,15 @@ class VoucherProgramme(models.Model):
         verbose_name=_("budget du financeur"),
     )
     match_rate_bp = models.PositiveIntegerField(
-        _("abondement (points de base)"), help_text=_("5000 = +50 % offerts.")
+        _("abondement (points de base)"),
+        # xgettext:no-python-format
+        help_text=_("5000 = +50 % offerts."),
     )
     cap_per_person_cents = models.BigIntegerField(_("abondement maximal par personne (centimes)"))
+    # None: no household cap. A household is a declared address (see ``Household``).
+    cap_per_household_cents = models.BigIntegerField(
+        _("abondement maximal par foyer (centimes)"), null=True, blank=True
+    )
     budget_cents = models.BigIntegerField(_("budget total (centimes)"))
     valid_from = models.DateTimeField(_("valable du"))
     valid_until = models.DateTimeField(_("valable jusqu'au"))
@@ -72,6 +78,11 @@ class VoucherProgramme(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(budget_cents__gt=0), name="voucher_programme_budget_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_per_household_cents__isnull=True)
+                | Q(cap_per_household_cents__gte=0),
+                name="voucher_programme_household_cap_non_negative",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("valid_from")), name="voucher_programme_dates_order"
@@ -110,6 +121,69 @@ class ProgrammeParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id}/{self.user_id}"
+
+
+class Household(models.Model):
+    """Where a shopper declares they live, in one territory: the unit of the household cap.
+
+    Decision (issue #6): a household is a normalised postal address. ``key`` is a
+    digest of the postcode and the address lower-cased, without accents, punctuation
+    or repeated spaces, with the usual abbreviations expanded (``bd`` → ``boulevard``),
+    so two people of one home typing it differently share one key. The digest keeps
+    addresses out of the locked rows and the cap's bookkeeping.
+    """
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="households"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="households"
+    )
+    address = models.CharField(_("adresse"), max_length=255)
+    postcode = models.CharField(_("code postal"), max_length=10)
+    key = models.CharField(_("clé du foyer"), max_length=64)
+    declared_at = models.DateTimeField(_("déclaré le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("foyer")
+        verbose_name_plural = _("foyers")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "user"], name="household_one_per_user"),
+        ]
+        indexes = [models.Index(fields=["territory", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.address}"
+
+
+class ProgrammeHousehold(models.Model):
+    """What one household received from one programme: the row locked to keep its cap."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        VoucherProgramme, on_delete=models.PROTECT, related_name="households"
+    )
+    household_key = models.CharField(_("clé du foyer"), max_length=64)
+    matched_cents = models.BigIntegerField(_("abondement reçu (centimes)"), default=0)
+
+    class Meta:
+        verbose_name = _("foyer bénéficiaire")
+        verbose_name_plural = _("foyers bénéficiaires")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "household_key"], name="voucher_household_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(matched_cents__gte=0), name="voucher_household_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.household_key[:8]}"
 
 
 class Voucher(models.Model):

@@ -17,11 +17,13 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
+from cabas.audit import actions
+from cabas.audit.services import audit_record
 from cabas.catalog.models import Category
 from cabas.ledger.errors import LedgerError
 from cabas.ledger.models import Account, AccountKind, LedgerTransaction
@@ -32,8 +34,8 @@ from cabas.territories.models import Territory
 
 from .codes import code_generate, code_normalise
 from .errors import VoucherError
-from .locks import lock_participant
-from .models import GiftCard, ProgrammeStatus, Voucher, VoucherProgramme
+from .locks import lock_participant, lock_programme, lock_programme_household
+from .models import GiftCard, Household, ProgrammeStatus, Voucher, VoucherProgramme
 
 GIFT_CARD_VALIDITY = dt.timedelta(days=365)
 # Where the shoppers' and funders' money comes from (card payments, grants): may go negative.
@@ -86,11 +88,14 @@ def voucher_programme_create(
     eligible_shops: list[Shop] | None = None,
     eligible_categories: list[Category] | None = None,
     status: str = ProgrammeStatus.ACTIVE,
+    actor: User | None = None,
+    cap_per_household_cents: int | None = None,
 ) -> VoucherProgramme:
     """Create the programme and fund its budget account (external → funder budget).
 
     Invariant: the funder's budget account holds exactly ``budget_cents`` at creation,
     so what the programme can ever give is bounded by the ledger, not by a counter.
+    The creation is audited (``actor`` ``None`` for a command) in the same transaction.
     """
     if not isinstance(name, str) or not name.strip() or len(name) > 160:
         raise VoucherError("invalid_programme", _("Le nom du programme est obligatoire."))
@@ -101,6 +106,11 @@ def voucher_programme_create(
             "invalid_programme", _("Le taux d'abondement est compris entre 1 et 100 000.")
         )
     cap = _cents(cap_per_person_cents, code="invalid_programme")
+    household_cap = (
+        None
+        if cap_per_household_cents is None
+        else _cents(cap_per_household_cents, code="invalid_programme")
+    )
     budget = _cents(budget_cents, code="invalid_programme")
     start, end = _aware(valid_from, "valable du"), _aware(valid_until, "valable jusqu'au")
     if end <= start:
@@ -118,6 +128,7 @@ def voucher_programme_create(
             name=name.strip(),
             match_rate_bp=match_rate_bp,
             cap_per_person_cents=cap,
+            cap_per_household_cents=household_cap,
             budget_cents=budget,
             valid_from=start,
             valid_until=end,
@@ -141,6 +152,18 @@ def voucher_programme_create(
         )
         programme.funder_account = funder
         programme.save(update_fields=["funder_account"])
+        audit_record(
+            actor=actor,
+            territory=territory,
+            action=actions.VOUCHER_PROGRAMME_CREATE,
+            target=programme,
+            details={
+                "match_rate_bp": programme.match_rate_bp,
+                "cap_per_person_cents": cap,
+                "budget_cents": budget,
+                "status": status,
+            },
+        )
     return programme
 
 
@@ -150,9 +173,12 @@ def voucher_purchase(
     """Sell a voucher: the shopper pays ``amount_cents``, the funder adds the match.
 
     The match is ``amount × rate / 10 000`` rounded down, clipped to what the person
-    may still receive (cap). If the budget cannot pay it in full the purchase is
-    refused (``budget_exhausted``): the match announced to the shopper is never
-    silently cut. Payment and match land on the voucher in ONE balanced transaction.
+    may still receive (cap) and, when the programme caps households, to what their
+    declared household may still receive (``household_required`` without one); the
+    household's row is locked after the person's, so the cap holds under concurrency.
+    If the budget cannot pay it in full the purchase is refused (``budget_exhausted``):
+    the match announced to the shopper is never silently cut. Payment and match land
+    on the voucher in ONE balanced transaction.
     """
     amount = _cents(amount_cents)
     if programme.status != ProgrammeStatus.ACTIVE or not (
@@ -160,9 +186,23 @@ def voucher_purchase(
     ):
         raise VoucherError("programme_closed", _("Ce programme n'est pas ouvert à l'achat."))
     territory = programme.territory
+    household = None
+    if programme.cap_per_household_cents is not None:
+        household = Household.objects.filter(territory=territory, user=user).first()
+        if household is None:
+            raise VoucherError(
+                "household_required",
+                _("Ce programme est limité par foyer : déclarez d'abord votre adresse."),
+            )
     with transaction.atomic():
         participant = lock_participant(programme=programme, user=user)
         remaining = max(programme.cap_per_person_cents - participant.matched_cents, 0)
+        home = None
+        if household is not None and programme.cap_per_household_cents is not None:
+            home = lock_programme_household(programme=programme, key=household.key)
+            remaining = min(
+                remaining, max(programme.cap_per_household_cents - home.matched_cents, 0)
+            )
         match = min(amount * programme.match_rate_bp // 10_000, remaining)
         voucher = Voucher.objects.create(
             territory=territory,
@@ -205,6 +245,9 @@ def voucher_purchase(
         participant.paid_cents += amount
         participant.matched_cents += match
         participant.save(update_fields=["paid_cents", "matched_cents"])
+        if home is not None:
+            home.matched_cents += match
+            home.save(update_fields=["matched_cents"])
     return voucher
 
 
@@ -345,3 +388,205 @@ def voucher_redeem(
             if error.code in {"invalid_reference", "idempotency_conflict"}:
                 raise VoucherError(error.code, error.message, status=error.status) from error
             raise
+
+
+# Operator actions on a programme (console): every one audited in its own transaction.
+
+# (from, to) → the audit action of the move; anything else is refused.
+PROGRAMME_MOVES: dict[tuple[str, str], str] = {
+    (ProgrammeStatus.DRAFT, ProgrammeStatus.ACTIVE): actions.VOUCHER_PROGRAMME_ACTIVATE,
+    (ProgrammeStatus.DRAFT, ProgrammeStatus.CLOSED): actions.VOUCHER_PROGRAMME_CLOSE,
+    (ProgrammeStatus.ACTIVE, ProgrammeStatus.CLOSED): actions.VOUCHER_PROGRAMME_CLOSE,
+}
+
+
+def _locked_programme(territory: Territory, programme_id: int) -> VoucherProgramme:
+    programme = lock_programme(territory_id=territory.pk, programme_id=programme_id)
+    if programme is None:
+        raise VoucherError("programme_not_found", _("Ce programme n'existe pas."), status=404)
+    return programme
+
+
+def voucher_programme_update(
+    *,
+    territory: Territory,
+    programme_id: int,
+    name: str,
+    valid_from: dt.datetime,
+    valid_until: dt.datetime,
+    eligible_shops: list[Shop],
+    eligible_categories: list[Category],
+    actor: User | None,
+) -> VoucherProgramme:
+    """Change what is not money: name, validity dates, eligible shops and categories.
+
+    Rate, caps and budget stay as the shoppers were promised (the budget only grows,
+    through ``voucher_programme_top_up``). Vouchers already sold keep their expiry.
+    A closed programme is not edited. Input is checked before the first write.
+    """
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 160:
+        raise VoucherError(
+            "invalid_programme",
+            _("Le nom du programme est obligatoire (160 caractères au plus)."),
+            details={"field": "name"},
+        )
+    start, end = _aware(valid_from, "valable du"), _aware(valid_until, "valable jusqu'au")
+    if end <= start:
+        raise VoucherError(
+            "invalid_programme",
+            _("La fin de validité doit suivre son début."),
+            details={"field": "valid_until"},
+        )
+    shops = list(eligible_shops)
+    if any(shop.territory_id != territory.pk for shop in shops):
+        raise VoucherError(
+            "foreign_territory",
+            _("Un commerce éligible n'appartient pas à ce territoire."),
+            details={"field": "eligible_shops"},
+        )
+    categories = list(eligible_categories)
+    with transaction.atomic():
+        programme = _locked_programme(territory, programme_id)
+        if programme.status == ProgrammeStatus.CLOSED:
+            raise VoucherError("programme_closed", _("Un programme clos ne se modifie plus."))
+        before = {
+            "name": programme.name,
+            "valid_from": programme.valid_from.isoformat(),
+            "valid_until": programme.valid_until.isoformat(),
+            "eligible_shops": sorted(programme.eligible_shops.values_list("pk", flat=True)),
+            "eligible_categories": sorted(
+                programme.eligible_categories.values_list("pk", flat=True)
+            ),
+        }
+        programme.name = name.strip()
+        programme.valid_from, programme.valid_until = start, end
+        programme.save(update_fields=["name", "valid_from", "valid_until"])
+        programme.eligible_shops.set(shops)
+        programme.eligible_categories.set(categories)
+        after = {
+            "name": programme.name,
+            "valid_from": start.isoformat(),
+            "valid_until": end.isoformat(),
+            "eligible_shops": sorted(shop.pk for shop in shops),
+            "eligible_categories": sorted({category.pk for category in categories}),
+        }
+        changes = {
+            key: {"from": before[key], "to": after[key]}
+            for key in before
+            if before[key] != after[key]
+        }
+        audit_record(
+            actor=actor,
+            territory=territory,
+            action=actions.VOUCHER_PROGRAMME_UPDATE,
+            target=programme,
+            details=changes,
+        )
+    return programme
+
+
+def voucher_programme_transition(
+    *, territory: Territory, programme_id: int, status: str, actor: User | None
+) -> VoucherProgramme:
+    """Move the programme along ``PROGRAMME_MOVES`` (draft → active → closed), or raise.
+
+    The status is re-read on the locked row, so two operators clicking at once make
+    one move and the second gets ``illegal_move``. Closing stops new purchases only:
+    vouchers already sold stay spendable until they expire.
+    """
+    if status not in ProgrammeStatus.values:
+        raise VoucherError("invalid_status", _("Statut de programme inconnu."))
+    with transaction.atomic():
+        programme = _locked_programme(territory, programme_id)
+        action = PROGRAMME_MOVES.get((programme.status, status))
+        if action is None:
+            raise VoucherError(
+                "illegal_move",
+                _("Un programme « %(from)s » ne peut pas passer à « %(to)s ».")
+                % {
+                    "from": ProgrammeStatus(programme.status).label,
+                    "to": ProgrammeStatus(status).label,
+                },
+                status=409,
+            )
+        previous = programme.status
+        programme.status = status
+        programme.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            territory=territory,
+            action=action,
+            target=programme,
+            details={"status": {"from": previous, "to": status}},
+        )
+    return programme
+
+
+def voucher_programme_top_up(
+    *,
+    territory: Territory,
+    programme_id: int,
+    amount_cents: int,
+    idempotency_key: str,
+    actor: User | None,
+) -> LedgerTransaction:
+    """Add ``amount_cents`` to the programme's budget: one posting external funders → budget.
+
+    ``budget_cents`` (the total ever granted) grows by the same amount in the same
+    transaction, so ``budget_cents`` = matched so far + what the budget account holds.
+    Replaying ``idempotency_key`` (a double-clicked form) returns the first top-up and
+    adds nothing. A closed programme takes no more money.
+    """
+    amount = _cents(amount_cents, code="invalid_amount")
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+        raise VoucherError("invalid_idempotency_key", _("Une clé d'idempotence est requise."))
+    if len(idempotency_key) > 150:
+        raise VoucherError("invalid_idempotency_key", _("La clé d'idempotence est trop longue."))
+    key = f"voucher_programme_top_up:{idempotency_key}"
+    with transaction.atomic():
+        programme = _locked_programme(territory, programme_id)
+        replayed = LedgerTransaction.objects.filter(
+            territory=territory, idempotency_key=key
+        ).first()
+        if replayed is not None:
+            if replayed.reference != f"programme:{programme.pk}":
+                raise VoucherError(
+                    "idempotency_conflict",
+                    _("Cette clé d'idempotence a déjà servi pour une autre opération."),
+                    status=409,
+                )
+            return replayed
+        if programme.status == ProgrammeStatus.CLOSED:
+            raise VoucherError("programme_closed", _("Un programme clos ne reçoit plus de budget."))
+        if programme.budget_cents + amount > MAX_AMOUNT_CENTS:
+            raise VoucherError("invalid_amount", _("Ce montant dépasse la limite autorisée."))
+        funder_id = programme.funder_account_id
+        assert funder_id is not None  # set in the transaction that created the programme
+        external = account_open(
+            territory=territory, kind=AccountKind.EXTERNAL, owner_ref=EXTERNAL_FUNDERS
+        )
+        posted = ledger_post(
+            territory=territory,
+            kind="voucher_programme_top_up",
+            entries=[(external, -amount), (Account.objects.get(pk=funder_id), amount)],
+            reference=f"programme:{programme.pk}",
+            idempotency_key=key,
+        )
+        VoucherProgramme.objects.filter(pk=programme.pk).update(
+            budget_cents=F("budget_cents") + amount
+        )
+        audit_record(
+            actor=actor,
+            territory=territory,
+            action=actions.VOUCHER_PROGRAMME_TOP_UP,
+            target=programme,
+            details={
+                "amount_cents": amount,
+                "budget_cents": {
+                    "from": programme.budget_cents,
+                    "to": programme.budget_cents + amount,
+                },
+                "transaction": posted.pk,
+            },
+        )
+    return posted

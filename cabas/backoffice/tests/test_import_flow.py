@@ -52,7 +52,7 @@ def test_csv_from_upload_to_online(shop, merchant, owner):
     ).content.decode()
     assert "En file d'attente" in fragment and 'hx-trigger="every 1s"' in fragment
     assert not Offer.objects.exists()
-    assert run_worker() == 1
+    assert run_worker() == 2  # the import, then the alert matching of its new offers
     fragment = merchant.get(
         shop_url("import_progress", shop, job_id=job.pk), HTTP_HX_REQUEST="true"
     ).content.decode()

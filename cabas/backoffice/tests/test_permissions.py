@@ -14,7 +14,9 @@ from cabas.backoffice.models import TeamInvitation
 from cabas.catalog.models import Offer
 from cabas.factories import OfferFactory, ShopClosureFactory, ShopFactory, TerritoryFactory
 from cabas.fulfilment.models import DeliveryZone
+from cabas.habits.services import news_post
 from cabas.shops.models import ShopMembership
+from cabas.vouchers.services import gift_card_issue, voucher_redeem
 
 from .conftest import bearer, login, place_order, shop_url
 
@@ -44,7 +46,14 @@ def foreign(other_shop, other_owner):
     zone = DeliveryZone.objects.create(
         territory=other_shop.territory, shop=other_shop, name="Centre", kind="radius", radius_km=2
     )
+    card = gift_card_issue(territory=other_shop.territory, amount_cents=1000, buyer_email="a@b.fr")
+    redemption = voucher_redeem(
+        code=card.code, shop=other_shop, amount_cents=100, reference="t", idempotency_key="t"
+    )
+    news = news_post(shop=other_shop, author_id=None, text="Fermé lundi")
     return {
+        "news_id": news.pk,
+        "transaction_id": redemption.pk,
         "zone_id": zone.pk,
         "offer_id": offer.pk,
         "closure_id": closure.pk,
@@ -77,6 +86,8 @@ def test_every_shop_page_is_covered_by_the_walk():
         "token_id",
         "membership_id",
         "zone_id",
+        "transaction_id",
+        "news_id",
     }
     resolver = get_resolver()
     mounted = [p for p in resolver.url_patterns if isinstance(p, URLResolver)]
@@ -171,6 +182,7 @@ MERCHANT_ENDPOINTS = [
     ("post", "/api/v1/merchant/stock"),
     ("get", "/api/v1/merchant/orders"),
     ("post", "/api/v1/merchant/orders/{order_id}/transition"),
+    ("post", "/api/v1/merchant/redemptions"),
 ]
 
 

@@ -11,6 +11,7 @@ After all the attempts, nothing of B has changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,8 +25,11 @@ from cabas.audit.models import AuditEntry
 from cabas.console import urls as console_urls
 from cabas.courier.models import CourierShop, CourierZone
 from cabas.fulfilment.models import CollectionPoint, CollectionPointShop
+from cabas.ledger.models import LedgerTransaction
 from cabas.pages.models import Announcement, Page
 from cabas.shops.models import Shop
+from cabas.vouchers.models import GiftCard, ProgrammeStatus, VoucherProgramme
+from cabas.vouchers.services import gift_card_issue, voucher_programme_create
 
 from .fixtures import World
 
@@ -87,6 +91,22 @@ def _settings_form(world: World) -> dict:
         "default_lead_minutes": "60",
         "default_capacity_per_slot": "4",
         "default_horizon_days": "7",
+    }
+
+
+def _programme(world: World) -> VoucherProgramme:
+    return VoucherProgramme.objects.filter(territory=world.territory).order_by("pk").first()
+
+
+def _programme_form(world: World) -> dict:
+    return {
+        "name": f"Chèques de {world.territory.slug}",
+        "match_rate": "50",
+        "cap_per_person": "30",
+        "budget": "5000",
+        "valid_from": "2031-01-01T08:00",
+        "valid_until": "2031-06-30T20:00",
+        "eligible_shops": [str(world.shop.pk)],
     }
 
 
@@ -155,11 +175,39 @@ TERRITORY_ROUTES: dict[str, Route] = {
         scoped_objects=True,
     ),
     "settings": Route(post=_settings_form),
+    "loyalty": Route(post=lambda w: {"points_per_euro": "2", "point_value_cents": "1"}),
     "logo": Route(get=False, post=lambda w: {"remove": "1"}),
     "domain": Route(get=False, post=lambda w: {"domain": ""}, admin_only=True),
     "reports": Route(),
     "reports_csv": Route(kwargs=lambda w: {"table": "semaines"}),
+    "settlements": Route(),
+    "voucher_flows_csv": Route(),
+    "settlement": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
+    "settlement_csv": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
+    "settlement_pdf": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
     "audit": Route(),
+    "programmes": Route(),
+    "programme_new": Route(post=_programme_form),
+    "programme_shop_search": Route(),
+    "programme": Route(kwargs=lambda w: {"programme_id": _programme(w).pk}, scoped_objects=True),
+    "programme_edit": Route(
+        kwargs=lambda w: {"programme_id": _programme(w).pk},
+        post=_programme_form,
+        scoped_objects=True,
+    ),
+    "programme_status": Route(
+        kwargs=lambda w: {"programme_id": _programme(w).pk},
+        get=False,
+        post=lambda w: {"status": "active"},
+        scoped_objects=True,
+    ),
+    "programme_top_up": Route(
+        kwargs=lambda w: {"programme_id": _programme(w).pk},
+        get=False,
+        post=lambda w: {"amount": "100", "key": f"isolation-{w.territory.slug}"},
+        scoped_objects=True,
+    ),
+    "gift_cards": Route(),
 }
 TOP_LEVEL_ROUTES = {"index", "territory_new"}
 
@@ -238,11 +286,41 @@ def _snapshot(world: World) -> dict:
             Announcement.objects.filter(territory=territory).values_list("pk", "message")
         ),
         "audit": AuditEntry.objects.filter(territory=territory).count(),
+        "programmes": sorted(
+            VoucherProgramme.objects.filter(territory=territory).values_list(
+                "pk", "name", "status", "budget_cents", "valid_from", "valid_until"
+            )
+        ),
+        "programme_shops": sorted(
+            VoucherProgramme.eligible_shops.through.objects.filter(
+                voucherprogramme__territory=territory
+            ).values_list("voucherprogramme_id", "shop_id")
+        ),
+        "ledger": LedgerTransaction.objects.filter(territory=territory).count(),
+        "gift_cards": GiftCard.objects.filter(territory=territory).count(),
     }
 
 
+@pytest.fixture
+def vouchers(world_a, world_b) -> None:
+    """A draft programme and a gift card in each territory, for the voucher routes."""
+    for world in (world_a, world_b):
+        voucher_programme_create(
+            territory=world.territory,
+            name=f"Programme de {world.territory.slug}",
+            match_rate_bp=5000,
+            cap_per_person_cents=3000,
+            budget_cents=100_000,
+            valid_from=dt.datetime(2031, 1, 1, tzinfo=dt.UTC),
+            valid_until=dt.datetime(2031, 6, 1, tzinfo=dt.UTC),
+            eligible_shops=[world.shop],
+            status=ProgrammeStatus.DRAFT,
+        )
+        gift_card_issue(territory=world.territory, amount_cents=2500, buyer_email="a@b.fr")
+
+
 def test_an_operator_reaches_no_other_territory_in_the_console(
-    client, world_a, world_b, settings, tmp_path
+    client, world_a, world_b, vouchers, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(world_a.operator)
@@ -271,7 +349,7 @@ def test_an_operator_reaches_no_other_territory_in_the_console(
 
 
 def test_an_operator_reaches_their_own_territory_in_the_console(
-    client, world_a, world_b, settings, tmp_path
+    client, world_a, world_b, vouchers, settings, tmp_path
 ):
     """The control: the same routes answer at home, so the refusals above mean something."""
     settings.MEDIA_ROOT = tmp_path

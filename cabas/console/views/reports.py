@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cabas.reports import charts, exports, formatting
+from cabas.habits.selectors import habit_figures
+from cabas.reports import charts, exports, formatting, voucher_selectors
 from cabas.reports import selectors as reports
 from cabas.reports.selectors import Period
 from cabas.territories.models import Territory
@@ -54,6 +55,7 @@ def report(request: HttpRequest, territory: Territory) -> HttpResponse:
         "categories": categories,
         "methods": methods,
         "tables": exports.REPORT_TABLES,
+        "habits": habit_figures(territory=territory, start=period.start, end=period.end),
         "sales_chart": charts.vertical_bars(
             chart_id="ventes-semaine",
             title=_("Ventes par semaine"),
@@ -102,10 +104,50 @@ def report(request: HttpRequest, territory: Territory) -> HttpResponse:
             format_value=formatting.count,
         ),
     }
+    context.update(_voucher_context(territory, period))
     status = 400 if form.is_bound and form.errors else 200
     return render_console(
         request, territory, "console/reports.html", context, section="reports", status=status
     )
+
+
+def _voucher_context(territory: Territory, period: Period) -> dict:
+    """Vouchers issued and redeemed, by week and by shop, from the ledger."""
+    currency = territory.currency
+    weeks = voucher_selectors.vouchers_by_week(territory, period)
+    shops = voucher_selectors.voucher_redemptions_by_shop(territory, period)
+    return {
+        "voucher_weeks": weeks,
+        "voucher_totals": voucher_selectors.voucher_totals(territory, period),
+        "voucher_shops": shops,
+        "vouchers_issued_chart": charts.vertical_bars(
+            chart_id="cheques-emis-semaine",
+            title=_("Chèques émis par semaine"),
+            description=_("Nombre de chèques vendus chaque semaine ; détail dans le tableau."),
+            points=[(formatting.day_label(row.week_start), row.figures.issued) for row in weeks],
+            format_value=formatting.count,
+        ),
+        "vouchers_redeemed_chart": charts.vertical_bars(
+            chart_id="cheques-depenses-semaine",
+            title=_("Dépensé en chèques par semaine"),
+            description=_(
+                "Montant payé en chèques dans les commerces chaque semaine ; détail dans le "
+                "tableau."
+            ),
+            points=[
+                (formatting.day_label(row.week_start), row.figures.redeemed_cents) for row in weeks
+            ],
+            format_value=lambda cents: formatting.money_compact(cents, currency),
+        ),
+        "vouchers_shops_chart": charts.horizontal_bars(
+            chart_id="cheques-commerces",
+            title=_("Les %(n)s commerces où les chèques sont le plus dépensés")
+            % {"n": TOP_SHOPS_IN_CHART},
+            description=_("Montant payé en chèques par commerce ; tous dans le tableau."),
+            points=[(row.name, row.redeemed_cents) for row in shops[:TOP_SHOPS_IN_CHART]],
+            format_value=lambda cents: formatting.money(cents, currency),
+        ),
+    }
 
 
 @require_safe

@@ -176,5 +176,6 @@ def test_table_and_allowed_moves_agree():
         S.CANCELLED_BY_SHOP,
     ]
     assert allowed_moves(S.PLACED, "pickup", Role.SHOPPER) == [S.CANCELLED_BY_SHOPPER]
-    targets = {to for _from, to in TRANSITIONS}
-    assert S.PLACED not in targets
+    # Nothing goes back to "placed": only an order waiting for its online payment gets there.
+    assert {src for src, to in TRANSITIONS if to == S.PLACED} == {S.AWAITING_PAYMENT}
+    assert TRANSITIONS[(S.AWAITING_PAYMENT, S.PLACED)] == {Role.SYSTEM}

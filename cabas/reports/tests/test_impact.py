@@ -70,6 +70,8 @@ def test_the_open_data_json_has_the_aggregates_and_nothing_personal(client, worl
         "pickup_orders": 3,
         "collection_point_orders": 0,
         "delivery_orders": 1,
+        "voucher_matched_cents": 0,
+        "voucher_redeemed_cents": 0,
     }
     # One shop sold in June: its takings would show, so they are not published.
     assert months["2025-06"]["orders"] == 1

@@ -201,3 +201,34 @@ def test_autocomplete_answers_typed_suggestions(client, catalogue):
 def test_autocomplete_limit(client, catalogue):
     assert len(get(client, "ville/autocomplete", q="c", limit=2).json()["results"]) <= 2
     assert_error(get(client, "ville/autocomplete", q="c", limit=0), 422, "validation_error")
+
+
+def test_search_of_an_inactive_territory_is_a_json_404(client, catalogue):
+    catalogue.territory.is_active = False
+    catalogue.territory.save()
+
+    assert_error(get(client, "ville/search", q="pain"), 404, "not_found")
+    assert_error(get(client, "ville/autocomplete", q="pain"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "chocolat"},
+        {"q": "chocolat", "group": "product"},
+        {"q": "pates", "lat": CENTRE[0], "lon": CENTRE[1], "sort": "distance"},
+        {"q": "introuvable"},
+    ],
+)
+def test_search_answers_validate_against_the_documented_schema(client, catalogue, params):
+    # The views render their answers without a second validation: they must still match.
+    from cabas.search.schemas import AutocompleteOut, SearchOut
+
+    response = get(client, "ville/search", **params)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert SearchOut.model_validate(body).model_dump(mode="json") == body
+    suggestions = get(client, "ville/autocomplete", q=params["q"][:4]).json()
+    assert AutocompleteOut.model_validate(suggestions).model_dump(mode="json") == suggestions

@@ -13,9 +13,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from cabas.tasks.services import tasks_drain, tasks_prune, tasks_run_due
+from cabas.tasks.services import (
+    tasks_drain,
+    tasks_prune,
+    tasks_run_due,
+    tasks_schedule_periodic,
+)
 
 PRUNE_EVERY_SECONDS = 3600
+SCHEDULE_EVERY_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -32,6 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = f"{socket.gethostname()}:{os.getpid()}"
         if options["once"]:
+            # Periodic tasks are queued by the looping worker or ``schedule_due_tasks``.
             ran = tasks_drain(worker_id=worker_id)
             self.stdout.write(f"{ran} task(s) run.")
             return
@@ -39,13 +46,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         keep = dt.timedelta(days=options["keep_days"])
-        last_prune = 0.0
+        last_prune = last_schedule = 0.0
         self.stdout.write(f"Worker {worker_id} started.")
         while not self._stopping:
             close_old_connections()
             if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
                 tasks_prune(older_than=keep)
                 last_prune = time.monotonic()
+            if time.monotonic() - last_schedule > SCHEDULE_EVERY_SECONDS:
+                tasks_schedule_periodic()
+                last_schedule = time.monotonic()
             if not tasks_run_due(worker_id=worker_id, limit=options["batch"]):
                 time.sleep(options["interval"])
         self.stdout.write(f"Worker {worker_id} stopped.")

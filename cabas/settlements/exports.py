@@ -1,0 +1,246 @@
+"""Statements and voucher flows as CSV for French spreadsheets.
+
+UTF-8 with a byte-order mark, semicolons, decimal commas (what French Excel opens as is);
+any cell a spreadsheet would run as a formula gets an apostrophe (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cabas.fulfilment.models import FulfilmentMethod
+from cabas.orders.models import PaymentMethod
+from cabas.reports.exports import escape_cell, euros
+from cabas.reports.selectors import Period
+from cabas.territories.models import Territory
+
+from .flows import VoucherFlow
+from .labels import channel_label, flow_label, formula_text, source_label
+from .selectors import Statement
+
+BOM = "\ufeff"
+_NUMBER = re.compile(r"^-?\d+(,\d{2})?$")
+
+
+def _writer(buffer: io.StringIO) -> Any:
+    return csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    # A plain number (a negative amount) stays a number; any other text is defused.
+    return text if _NUMBER.match(text) else escape_cell(text)
+
+
+def _rows(writer: Any, rows: Iterable[Iterable[object]]) -> None:
+    for row in rows:
+        writer.writerow([_cell(cell) for cell in row])
+
+
+def period_label(period: Period) -> str:
+    return _("du %(start)s au %(end)s (%(tz)s)") % {
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.end.strftime("%d/%m/%Y"),
+        "tz": period.tz,
+    }
+
+
+def _local(value: dt.datetime, period: Period) -> str:
+    return timezone.localtime(value, ZoneInfo(period.tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def statement_csv(statement: Statement) -> str:
+    """The statement: header, sales, their lines, tenders, totals and the formula."""
+    shop, period = statement.shop, statement.period
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = _writer(buffer)
+    _rows(
+        writer,
+        [
+            [_("Relevé de reversement")],
+            [_("Commerce"), shop.name],
+            [_("SIRET"), shop.siret or _("non renseigné")],
+            [_("Territoire"), shop.territory.name],
+            [_("Période"), period_label(period)],
+            [_("Devise"), statement.currency],
+            [],
+            [_("Ventes : commandes remises au client dans la période")],
+            [
+                _("Commande"),
+                _("Remise le"),
+                _("Mode"),
+                _("Paiement"),
+                _("Marchandises (€)"),
+                _("Livraison (€)"),
+                _("Total (€)"),
+                _("Commission (€)"),
+            ],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                sale.order_id,
+                _local(sale.handed_over_at, period),
+                FulfilmentMethod(sale.fulfilment_method).label
+                if sale.fulfilment_method in FulfilmentMethod.values
+                else sale.fulfilment_method,
+                PaymentMethod(sale.payment_method).label
+                if sale.payment_method in PaymentMethod.values
+                else sale.payment_method,
+                euros(sale.subtotal_cents),
+                euros(sale.delivery_fee_cents),
+                euros(sale.total_cents),
+                euros(sale.commission_cents),
+            ]
+            for sale in statement.sales
+        ),
+    )
+    _rows(
+        writer,
+        [
+            [],
+            [_("Détail des articles vendus")],
+            [
+                _("Commande"),
+                _("Article"),
+                _("Référence"),
+                _("Quantité"),
+                _("Prix unitaire (€)"),
+                _("Total (€)"),
+            ],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                sale.order_id,
+                line.name,
+                line.sku,
+                line.quantity,
+                euros(line.unit_price_cents),
+                euros(line.line_total_cents),
+            ]
+            for sale in statement.sales
+            for line in sale.lines
+        ),
+    )
+    _rows(
+        writer,
+        [
+            [],
+            [_("Chèques, cartes cadeaux et paiements reçus pour le commerce")],
+            [
+                _("Écriture"),
+                _("Date"),
+                _("Origine"),
+                _("Programme"),
+                _("Code (4 derniers caractères)"),
+                _("Canal"),
+                _("Référence"),
+                _("Montant (€)"),
+            ],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                tender.transaction_id,
+                _local(tender.created_at, period),
+                source_label(tender.source),
+                tender.programme,
+                tender.code_last4,
+                channel_label(tender.channel),
+                tender.reference,
+                euros(tender.amount_cents),
+            ]
+            for tender in statement.tenders
+        ),
+    )
+    totals: list[list[object]] = [
+        [],
+        [_("Totaux")],
+        [_("Commandes remises"), statement.orders_count],
+        [_("Ventes de marchandises (€)"), euros(statement.goods_cents)],
+        [_("Frais de livraison (€)"), euros(statement.delivery_fees_cents)],
+        [_("Ventes totales (€)"), euros(statement.sales_cents)],
+    ]
+    for group in statement.groups:
+        label = source_label(group.source)
+        if group.programme:
+            label = f"{label} « {group.programme} »"
+        totals.append([f"{label}, {channel_label(group.channel)} (€)", euros(group.amount_cents)])
+    totals += [
+        [_("Chèques encaissés, dus par les financeurs (€)"), euros(statement.vouchers_cents)],
+        [_("Cartes cadeaux encaissées (€)"), euros(statement.gift_cards_cents)],
+        [_("Fidélité encaissée (€)"), euros(statement.loyalty_cents)],
+        [_("Paiements par carte en ligne (€)"), euros(statement.card_payments_cents)],
+        [_("Commission de la plateforme (€)"), euros(-statement.commission_cents)],
+        [_("Reversement net (€)"), euros(statement.net_payout_cents)],
+        [_("Autres mouvements, hors reversement (€)"), euros(statement.other_movements_cents)],
+        [_("Formule"), formula_text()],
+    ]
+    _rows(writer, totals)
+    return buffer.getvalue()
+
+
+FLOW_HEADERS = (
+    gettext_lazy("Écriture"),
+    gettext_lazy("Date (UTC)"),
+    gettext_lazy("Date locale"),
+    gettext_lazy("Nature"),
+    gettext_lazy("Code nature"),
+    gettext_lazy("Montant (€)"),
+    gettext_lazy("Support"),
+    gettext_lazy("Programme"),
+    gettext_lazy("Code (4 derniers caractères)"),
+    gettext_lazy("Commerce"),
+    gettext_lazy("SIRET"),
+    gettext_lazy("Référence"),
+    gettext_lazy("Nature comptable"),
+)
+
+
+def voucher_flows_csv(territory: Territory, period: Period, flows: Iterable[VoucherFlow]) -> str:
+    """Every voucher and gift card movement of the period, one row each."""
+    zone = ZoneInfo(territory.timezone)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = _writer(buffer)
+    _rows(writer, [[str(header) for header in FLOW_HEADERS]])
+    _rows(
+        writer,
+        (
+            [
+                flow.transaction_id,
+                flow.created_at.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S"),
+                timezone.localtime(flow.created_at, zone).strftime("%d/%m/%Y %H:%M:%S"),
+                flow_label(flow.kind),
+                flow.kind,
+                euros(flow.amount_cents),
+                source_label(flow.card) if flow.card else _("Budget du programme"),
+                flow.programme,
+                flow.code_last4,
+                flow.shop_name,
+                flow.shop_siret,
+                flow.reference,
+                flow.ledger_kind,
+            ]
+            for flow in flows
+        ),
+    )
+    return buffer.getvalue()
