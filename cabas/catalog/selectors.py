@@ -49,7 +49,7 @@ def territory_product(territory: Territory, product_id: int) -> Product | None:
 class ProductOfferRow:
     offer: Offer
     shop: Shop
-    open_state: hours.OpenState
+    open_state: hours.OpenState | None  # None until computed for the page shown
     distance_km: float | None
 
 
@@ -64,10 +64,14 @@ def product_offers(
     product: Product,
     centre: Point | None = None,
     at: dt.datetime | None = None,
+    *,
+    with_state: bool = True,
 ) -> list[ProductOfferRow]:
     """Every approved shop of the territory selling the product: in stock first, then price.
 
     Two queries whatever the number of shops (offers with their shops, then closures).
+    With ``with_state=False`` the open state is left to ``product_offer_states``, to be
+    computed for the page shown only (a product may be sold by hundreds of shops).
     """
     moment = at or timezone.now()
     offers = list(
@@ -78,16 +82,11 @@ def product_offers(
             shop__status=ShopStatus.APPROVED,
         ).select_related("shop", "shop__category")
     )
-    local_day = hours.local_now(territory.timezone, moment).date()
-    closures = closures_by_shop(territory, local_day, [offer.shop_id for offer in offers])
     rows = []
     for offer in offers:
         shop = offer.shop
-        state = hours.state_at(
-            shop.opening_hours, territory.timezone, moment, closures.get(shop.id)
-        )
         distance = haversine_km(centre, Point(shop.lat, shop.lon)) if centre else None
-        rows.append(ProductOfferRow(offer, shop, state, distance))
+        rows.append(ProductOfferRow(offer, shop, None, distance))
     rows.sort(
         key=lambda row: (
             _availability(row.offer.stock),
@@ -96,4 +95,19 @@ def product_offers(
             row.shop.name,
         )
     )
+    if with_state:
+        product_offer_states(territory, rows, moment)
+    return rows
+
+
+def product_offer_states(
+    territory: Territory, rows: list[ProductOfferRow], at: dt.datetime
+) -> list[ProductOfferRow]:
+    """Fill the open state of ``rows`` in place (one query for their closures)."""
+    local_day = hours.local_now(territory.timezone, at).date()
+    closures = closures_by_shop(territory, local_day, [row.shop.pk for row in rows])
+    for row in rows:
+        row.open_state = hours.state_at(
+            row.shop.opening_hours, territory.timezone, at, closures.get(row.shop.pk)
+        )
     return rows

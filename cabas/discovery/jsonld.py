@@ -111,6 +111,11 @@ def _seller(shop: Shop, url: str) -> dict[str, Any]:
     }
 
 
+# A product sold by hundreds of shops lists the first ones (the page's order); the
+# AggregateOffer's prices and count cover them all.
+MAX_LISTED_OFFERS = 20
+
+
 def product(
     item: Product,
     *,
@@ -148,6 +153,7 @@ def product(
             "lowPrice": price_text(min(prices)),
             "highPrice": price_text(max(prices)),
             "offerCount": len(offers),
+            # The aggregate covers every seller; the page lists the first ones only.
             "offers": [
                 {
                     "@type": "Offer",
@@ -158,7 +164,7 @@ def product(
                     "url": shop_url,
                     "seller": _seller(shop, shop_url),
                 }
-                for offer, shop, shop_url in offers
+                for offer, shop, shop_url in offers[:MAX_LISTED_OFFERS]
             ],
         }
     return data

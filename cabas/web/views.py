@@ -236,6 +236,9 @@ def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse
     )
 
 
+SELLERS_PAGE_SIZE = 20
+
+
 @require_safe
 @gzip_page
 def product_detail(request: HttpRequest, territory: str, product_id: int) -> HttpResponse:
@@ -246,8 +249,14 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
     location = LocationForm(request.GET, territory=place)
     location.is_valid()
     now = timezone.now()
-    rows = catalog_selectors.product_offers(place, product, centre=location.centre(), at=now)
-    ready = earliest_ready_for_shops([row.shop for row in rows], now=now)
+    rows = catalog_selectors.product_offers(
+        place, product, centre=location.centre(), at=now, with_state=False
+    )
+    # A product may be sold by hundreds of shops: open state, ready time and markup are
+    # worked out for the page shown only.
+    page = Paginator(rows, SELLERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = catalog_selectors.product_offer_states(place, list(page.object_list), now)
+    ready = earliest_ready_for_shops([row.shop for row in shown], now=now)
     return render(
         request,
         "web/product_detail.html",
@@ -255,7 +264,8 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
             "territory": place,
             "product": product,
             "rows": rows,
-            "sellers": [(row, ready[row.shop.pk]) for row in rows],
+            "page_obj": page,
+            "sellers": [(row, ready[row.shop.pk]) for row in shown],
             "form": location,
             "problems": location.problems(),
             "now_local": hours.local_now(place.timezone, now),

@@ -50,9 +50,11 @@ def product_jsonld(
         (
             row.offer,
             row.shop,
-            canonical_url(context, "web:shop_detail", territory.slug, row.shop.slug),
+            canonical_url(context, "web:shop_detail", territory.slug, row.shop.slug)
+            if index < jsonld.MAX_LISTED_OFFERS
+            else "",
         )
-        for row in rows
+        for index, row in enumerate(rows)
     ]
     image = product.image_url if product.image_url.startswith(("https://", "http://")) else ""
     data = jsonld.product(product, url=url, offers=offers, currency=territory.currency, image=image)
