@@ -83,7 +83,7 @@ def card_by_code(code: object) -> GiftCard | Voucher | None:
 
 
 def card_eligible_shop_ids(card: GiftCard | Voucher, shops: list[Shop]) -> set[int]:
-    """Which of ``shops`` take this card (same rule as ``services._shop_eligible``).
+    """Which of ``shops`` take this card (the one eligibility rule, also used to redeem).
 
     At most three queries whatever the number of shops: the programme's shops, its
     categories, and the rayons under those categories.
@@ -280,3 +280,9 @@ def public_card_balance(territory: Territory, code: object) -> CardBalance | Non
         expires_at=card.expires_at,
         shop_name=shop.name if shop else "",
     )
+
+
+def card_shop_eligible(card: GiftCard | Voucher, shop: Shop) -> bool:
+    """Whether ``shop`` takes this card: a gift card for one shop, or a programme's shops
+    and categories (a rayon is eligible when it, or its family, is listed)."""
+    return shop.pk in card_eligible_shop_ids(card, [shop])

@@ -17,7 +17,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from .codes import code_generate, code_normalise
 from .errors import VoucherError
 from .locks import lock_participant, lock_programme, lock_programme_household
 from .models import GiftCard, Household, ProgrammeStatus, Voucher, VoucherProgramme
+from .selectors import card_shop_eligible
 
 GIFT_CARD_VALIDITY = dt.timedelta(days=365)
 # Where the shoppers' and funders' money comes from (card payments, grants): may go negative.
@@ -309,22 +310,6 @@ def _card_for_code(code: object) -> Voucher | GiftCard:
     return found
 
 
-def _shop_eligible(card: Voucher | GiftCard, shop: Shop) -> bool:
-    if isinstance(card, GiftCard):
-        return card.shop_id is None or card.shop_id == shop.pk
-    programme = card.programme
-    shops = programme.eligible_shops.all()
-    categories = programme.eligible_categories.all()
-    if not shops.exists() and not categories.exists():
-        return True
-    if shops.filter(pk=shop.pk).exists():
-        return True
-    if shop.category_id is None:
-        return False
-    # A rayon is eligible when it, or its family, is listed.
-    return categories.filter(Q(pk=shop.category_id) | Q(children=shop.category_id)).exists()
-
-
 def voucher_redeem(
     *,
     code: str,
@@ -351,7 +336,7 @@ def voucher_redeem(
         raise VoucherError(
             "foreign_territory", _("Ce code n'est pas valable sur ce territoire."), status=403
         )
-    if not _shop_eligible(card, shop):
+    if not card_shop_eligible(card, shop):
         raise VoucherError(
             "shop_not_eligible", _("Ce code n'est pas accepté dans ce commerce."), status=403
         )

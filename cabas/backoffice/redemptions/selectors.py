@@ -21,9 +21,9 @@ from cabas.shops.models import Shop
 from cabas.vouchers.codes import code_display, code_normalise
 from cabas.vouchers.errors import VoucherError
 from cabas.vouchers.models import GiftCard, Voucher
+from cabas.vouchers.selectors import card_shop_eligible
 
 # The eligibility rule lives with the vouchers; reused so the check shown matches the debit.
-from cabas.vouchers.services import _shop_eligible
 
 REDEMPTION_KIND = "voucher_redemption"
 HISTORY_LENGTH = 50
@@ -72,7 +72,7 @@ def card_check(shop: Shop, code: object, *, now: dt.datetime | None = None) -> C
         )
     balance = card.account.balance_cents
     problem: VoucherError | None = None
-    if not _shop_eligible(card, shop):
+    if not card_shop_eligible(card, shop):
         problem = VoucherError(
             "shop_not_eligible", _("Ce code n'est pas accepté dans ce commerce.")
         )
