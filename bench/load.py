@@ -1,7 +1,8 @@
 """Load test: a browse, search, cart and checkout mix at constant arrival rates, on PostgreSQL.
 
     .venv/bin/python bench/load.py [--url postgres://postgres@127.0.0.1:5432/postgres]
-        [--rates 50 100 200] [--seconds 30] [--clients 64]
+        [--rates 50 100 200] [--seconds 30] [--clients 64] [--workers N]
+        [--redis redis://127.0.0.1:6379/15]
 
 Creates the throw-away database ``cabas_bench_load`` on the server of ``--url`` (demo data:
 the 2,440 Paris shops and their 50,910 offers, loaded once and kept between runs), starts
@@ -10,7 +11,8 @@ core, two threads each) on the loopback, and for each rate sends requests at tha
 constant arrival rate for ``--seconds`` (after a short warm-up) from a pool of keep-alive
 clients. The mix, by share of requests:
 
-- 45 % browse: territory home, shop list (a category, open now), a shop page, a product page;
+- 45 % browse: territory home, its map markers (``carte.json``, as a first visit fetches
+  it), shop list (a category, open now), a shop page, a product page;
 - 35 % search: the search API and the search page, from a list of French queries;
 - 12 % cart: add an offer to an anonymous API cart;
 - 8 % checkout: ``POST /api/v1/checkout`` of 1–2 lines with a new ``Idempotency-Key``.
@@ -20,6 +22,11 @@ the wait is charged (no coordinated omission). An error is any answer but 2xx (a
 ``out_of_stock`` from a checkout counts apart, as a business answer), or a failed
 connection. Prints per rate and per kind: requests/s achieved, p50/p95/p99, errors, and the
 CPU seconds used by the server processes and by this client.
+
+The server runs as in production (``deploy/``): ``--redis`` (default ``$REDIS_URL``) gives
+it the Redis cache shared by its workers; ``--workers`` sets ``GUNICORN_WORKERS``. Every
+request comes from one address, so the API's per-client rate limits are lifted for the run
+(they are still evaluated on each request).
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ SEARCHES = [
     "yaourt nature", "crème fraîche", "tomates", "jambon", "miel",
 ]  # fmt: skip
 MIX = [("browse", 45), ("search", 35), ("cart", 12), ("checkout", 8)]
+RATE_LIMITS = ("ANONYMOUS", "ANONYMOUS_WRITES", "TOKEN", "TOKEN_WRITES")
 
 
 def database_url(base: str, name: str) -> str:
@@ -108,6 +116,7 @@ def catalogue(url: str) -> dict:
     return {
         "slug": slug,
         "home": reverse("web:territory_home", kwargs={"territory": slug}),
+        "markers": reverse("web:territory_markers", kwargs={"territory": slug}),
         "shop_list": reverse("web:shop_list", kwargs={"territory": slug}),
         "shops": [reverse("web:shop_detail", kwargs={"territory": slug, "shop": s}) for s in shops],
         "products": [
@@ -122,8 +131,10 @@ def catalogue(url: str) -> dict:
 def request_for(kind: str, rng: random.Random, cat: dict) -> tuple[str, str, str | None, dict]:
     if kind == "browse":
         choice = rng.random()
-        if choice < 0.2:
+        if choice < 0.15:
             return "GET", cat["home"], None, {}
+        if choice < 0.2:
+            return "GET", cat["markers"], None, {"Accept-Encoding": "gzip"}
         if choice < 0.4:
             query = urlencode({"category": rng.choice(cat["categories"]), "open": "on"})
             return "GET", f"{cat['shop_list']}?{query}", None, {}
@@ -252,6 +263,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=0, help="GUNICORN_WORKERS (0: its default)")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
     args = parser.parse_args()
     if not args.url.startswith("postgres"):
         raise SystemExit("The load test runs on PostgreSQL (--url postgres://…).")
@@ -270,6 +283,11 @@ def main() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    env.update({f"API_RATE_LIMIT_{kind}": "100000000" for kind in RATE_LIMITS})
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "cabas/gunicorn.conf.py",
          "cabas.wsgi:application"],
@@ -300,7 +318,11 @@ def main() -> None:
 
     print(f"load test — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — {platform.node()}")
     print(f"machine: {os.cpu_count()} cores; load average before: {load_before}")
-    print(f"{args.clients} keep-alive clients, {args.seconds:.0f} s per rate, demo data (paris)")
+    print(
+        f"{args.clients} keep-alive clients, {args.seconds:.0f} s per rate, demo data (paris), "
+        f"gunicorn workers: {args.workers or 'default'}, "
+        f"cache: {'Redis' if args.redis else 'local memory'}"
+    )
     for rate, results, elapsed, cpu_server, cpu_client in rows:
         answers = Counter(str(status) for _k, _t, status in results)
         errors = sum(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # django-ninja's templates and Swagger UI files: the API docs load nothing from a CDN.
     "ninja",
+    "corsheaders",
     "cabas.accounts",
     "cabas.geo",
     "cabas.territories",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "cabas.console",
     "cabas.habits",
     "cabas.planner",
+    "cabas.privacy",
     "cabas.discovery",
     "cabas.api",
     "cabas.web",
@@ -73,7 +75,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (policy: cabas/web/csp.py).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: a cross-origin preflight is answered as it arrives.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +254,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cabas <no-reply@cabas
 # The public address of the site, for absolute links in emails (https://cabas.example.org).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# Privacy (docs/privacy.md): a shopper account unused this long is erased (3 years, as the
+# CNIL recommends), after an e-mail warning sent this many days before.
+PRIVACY_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PRIVACY_INACTIVE_ACCOUNT_DAYS", "1095"))
+PRIVACY_INACTIVITY_WARNING_DAYS = 30
+
+# Web push for availability alerts (optional): keys made by `manage.py webpush_keys`,
+# contact a mailto: or https: URL for the push services. Without keys, no push option.
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_CONTACT = os.environ.get("WEBPUSH_CONTACT", "")
+# Tests only: accept http:// push endpoints on the loopback (a local fake push service).
+WEBPUSH_ALLOW_HTTP_LOOPBACK = env_bool("WEBPUSH_ALLOW_HTTP_LOOPBACK", False)
+
 # Cache: Redis when REDIS_URL is set, local memory otherwise.
 # Online payment: "stripe" (with the keys below), "fake" (local simulator, demo only),
 # anything else = pay on pickup or delivery only.
@@ -290,6 +309,55 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # Behind our own nginx (deploy/), the client's address is the last X-Forwarded-For entry;
 # login throttling counts per client address.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so no
+# 'unsafe-inline'; images from here, the map tiles' host and the product photos' hosts
+# (Open Food Facts by default; CSP_IMAGE_HOSTS lists others, comma-separated).
+CSP_IMAGE_HOSTS = env_list(
+    "CSP_IMAGE_HOSTS", "https://static.openfoodfacts.org,https://images.openfoodfacts.org"
+)
+from cabas.web.csp import content_security_policy  # noqa: E402 (needs the values above)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": content_security_policy(
+        tile_url=MAP_TILE_URL,
+        image_hosts=CSP_IMAGE_HOSTS,
+        media_url=MEDIA_URL,
+        static_url=STATIC_URL,
+        payment_provider=PAYMENT_PROVIDER,
+    )
+}
+
+# API rate limits (cabas/api/ratelimit.py): requests per minute, per client IP without a
+# token, per token with one; writes (POST, PUT, PATCH, DELETE) count against a lower limit too.
+# Generous per IP: phones on a carrier's shared address (CGNAT) look like one client.
+API_RATE_LIMIT_ANONYMOUS = int(os.environ.get("API_RATE_LIMIT_ANONYMOUS", "300"))
+API_RATE_LIMIT_ANONYMOUS_WRITES = int(os.environ.get("API_RATE_LIMIT_ANONYMOUS_WRITES", "120"))
+API_RATE_LIMIT_TOKEN = int(os.environ.get("API_RATE_LIMIT_TOKEN", "1200"))
+API_RATE_LIMIT_TOKEN_WRITES = int(os.environ.get("API_RATE_LIMIT_TOKEN_WRITES", "600"))
+
+# CORS, for the JSON API only: browsers of the origins listed may call it (no cookies:
+# integrators authenticate with a Bearer token). None by default.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-checkout-token",
+)
+CORS_EXPOSE_HEADERS = (
+    "Content-Language",
+    "Idempotent-Replayed",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 LOGGING = {
     "version": 1,

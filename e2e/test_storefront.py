@@ -57,6 +57,7 @@ def test_shopper_finds_a_cheese_shop_its_hours_and_an_offer(live_server, page):
         ".site-header", "el => getComputedStyle(el).backgroundColor"
     )
     assert header_colour == "rgb(29, 94, 58)"
+    page.locator(".map").scroll_into_view_if_needed()  # Leaflet loads as the map nears
     expect(page.locator(".map.leaflet-container")).to_be_visible()
 
     # And picks the food family

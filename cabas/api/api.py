@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import translation
@@ -16,8 +16,9 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from . import categories, shops, territories
+from . import categories, ratelimit, shops, territories
 from .errors import install_error_handlers, json_method_not_allowed, not_found_response
+from .openapi import document_shared_errors
 
 DESCRIPTION = """
 **Cabas** : la place de marché d'un territoire pour ses commerces indépendants.
@@ -55,14 +56,20 @@ def _finish(response: HttpResponse, language: str) -> HttpResponse:
 
 
 def api_view(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Every API URL answers in the client's language and keeps the error shape on a 405."""
+    """Every API URL is rate limited, answers in the client's language and keeps the
+    error shape on a 405."""
     if iscoroutinefunction(view):
 
         @wraps(view)
         async def async_wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             language = client_language(request)
             with translation.override(language):
-                return _finish(await view(request, *args, **kwargs), language)
+                buckets = await sync_to_async(ratelimit.request_buckets)(request)
+                if buckets[0].exceeded:
+                    response = ratelimit.too_many_requests(buckets[0])
+                else:
+                    response = await view(request, *args, **kwargs)
+                return ratelimit.add_headers(_finish(response, language), buckets[0])
 
         return async_wrapper
 
@@ -70,13 +77,22 @@ def api_view(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = client_language(request)
         with translation.override(language):
-            return _finish(view(request, *args, **kwargs), language)
+            buckets = ratelimit.request_buckets(request)
+            if buckets[0].exceeded:
+                response = ratelimit.too_many_requests(buckets[0])
+            else:
+                response = view(request, *args, **kwargs)
+            return ratelimit.add_headers(_finish(response, language), buckets[0])
 
     return wrapper
 
 
 class CabasAPI(NinjaAPI):
-    """NinjaAPI whose every URL goes through :func:`api_view`, plus a JSON 404 catch-all."""
+    """NinjaAPI whose every URL goes through :func:`api_view`, plus a JSON 404 catch-all;
+    its OpenAPI document lists the errors every operation shares."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_shared_errors(super().get_openapi_schema(**kwargs))
 
     @property
     def urls(self) -> tuple[list[Any], str, str]:
@@ -154,3 +170,7 @@ api.add_router("/payments", payments_router)
 from cabas.planner.api import router as planner_router  # noqa: E402
 
 api.add_router("", planner_router)
+
+from cabas.privacy.api import router as privacy_router  # noqa: E402
+
+api.add_router("", privacy_router)

@@ -286,3 +286,9 @@ class CategoryListQuery(Schema):
         if isinstance(value, str) and not value.strip():
             return False
         return value
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """``response={200: ThingOut, **errors(404, 409)}``: the domain errors an operation
+    documents (the shared ones — 401, 422, 429… — are added by :mod:`cabas.api.openapi`)."""
+    return dict.fromkeys(statuses, ErrorOut)

@@ -33,6 +33,8 @@ ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
 ADMIN_DELETE = "admin.delete"
 ADMIN_ACTION = "admin.action"
+ACCOUNT_ERASE = "account.erase"
+PAYOUT_RECORD = "payout.record"
 
 LABELS = {
     TERRITORY_CREATE: _("Création du territoire"),
@@ -66,6 +68,8 @@ LABELS = {
     ADMIN_CHANGE: _("Modification dans l'administration"),
     ADMIN_DELETE: _("Suppression dans l'administration"),
     ADMIN_ACTION: _("Action groupée dans l'administration"),
+    ACCOUNT_ERASE: _("Compte supprimé à la demande de son titulaire ou pour inactivité"),
+    PAYOUT_RECORD: _("Versement à un commerce enregistré"),
 }
 
 

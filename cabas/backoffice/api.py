@@ -17,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from cabas.api.errors import ApiError, InvalidParameters, NotFound, field_error
 from cabas.api.pagination import Projected, paginated
+from cabas.api.schemas import errors
 from cabas.apitokens.auth import TokenAuth
 from cabas.apitokens.models import ApiToken
 from cabas.catalog.models import Offer, StockMovement
@@ -34,7 +36,7 @@ from . import selectors, services
 from .errors import OfferError
 from .merchant_stock import StockRejected, stock_sync
 from .redemptions.selectors import shop_redemption
-from .redemptions.services import in_store_redeem
+from .redemptions.services import cashier_label_for_token, in_store_redeem
 
 router = Router(tags=["merchant"], auth=TokenAuth())
 
@@ -107,6 +109,14 @@ def offer_out(offer: Offer, currency: str) -> dict[str, Any]:
 
 
 class OfferPutIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"price_cents": 450, "stock": 12, "is_active": True, "gtin": "3017620422003"}
+            ]
+        }
+    )
+
     price_cents: int | None = Field(None, description="Prix TTC en centimes (> 0)")
     stock: int | None = Field(None, description="Stock ; null = non suivi (sur demande)")
     is_active: bool | None = None
@@ -124,7 +134,7 @@ def _offer_error(error: OfferError) -> ApiError:
 
 @router.get(
     "/offers/{sku}",
-    response=MerchantOfferOut,
+    response={200: MerchantOfferOut, **errors(404)},
     summary="Une offre / one offer",
     url_name="merchant_offer",
 )
@@ -138,7 +148,7 @@ def offer_get(request: HttpRequest, sku: str, shop: str | None = None) -> dict[s
 
 @router.put(
     "/offers/{sku}",
-    response={200: MerchantOfferOut, 201: MerchantOfferOut},
+    response={200: MerchantOfferOut, 201: MerchantOfferOut, **errors(404)},
     summary=_("Créer ou modifier une offre / create or update an offer"),
 )
 def offer_put(
@@ -212,7 +222,7 @@ class StockOut(Schema):
 
 @router.post(
     "/stock",
-    response={200: StockOut},
+    response={200: StockOut, **errors(404, 409)},
     summary="Stock en masse / bulk stock",
     description=(
         _(
@@ -235,7 +245,11 @@ class StockOut(Schema):
                                 "price_cents": {"type": "integer", "minimum": 1},
                             },
                         },
-                    }
+                    },
+                    "example": [
+                        {"sku": "CAFE-250", "quantity": 12, "price_cents": 450},
+                        {"gtin": "3017620422003", "quantity": 0},
+                    ],
                 }
             },
             "required": True,
@@ -333,7 +347,7 @@ def merchant_order_out(order: Order) -> dict[str, Any]:
 
 @router.get(
     "/orders",
-    response=list[MerchantOrderOut],
+    response={200: list[MerchantOrderOut], **errors(404)},
     summary="Commandes du commerce / shop orders",
     url_name="merchant_orders",
 )
@@ -359,6 +373,8 @@ def orders_list(
 
 
 class TransitionIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"to": "accepted", "note": ""}]})
+
     to: str = Field(..., description="accepted, ready, collected, refused, no_show…")
     note: str = Field("", description="Motif (obligatoire pour refused)")
     pickup_code: str | None = Field(None, description=_("Vérifié s'il est donné (to=collected)"))
@@ -366,7 +382,7 @@ class TransitionIn(Schema):
 
 @router.post(
     "/orders/{order_id}/transition",
-    response=MerchantOrderOut,
+    response={200: MerchantOrderOut, **errors(409)},
     summary="Changer le statut / move an order",
 )
 def order_transition_view(
@@ -439,11 +455,12 @@ class RedemptionOut(Schema):
     currency: str
     code_last4: str
     created_at: dt.datetime
+    cashier: str
 
 
 @router.post(
     "/redemptions",
-    response={200: RedemptionOut, 201: RedemptionOut},
+    response={200: RedemptionOut, 201: RedemptionOut, **errors(404, 409)},
     summary="Encaisser un chèque ou une carte cadeau / redeem a voucher or gift card",
     description=(
         "En-tête `Idempotency-Key` obligatoire : la même clé (aussi depuis l'espace "
@@ -461,7 +478,8 @@ class RedemptionOut(Schema):
                             "code": {"type": "string"},
                             "amount_cents": {"type": "integer", "minimum": 1},
                         },
-                    }
+                    },
+                    "example": {"code": "GRE-7Q4K-M2XD-9PZA", "amount_cents": 1250},
                 }
             },
             "required": True,
@@ -488,6 +506,7 @@ def redemption_post(
             code=code,
             amount_cents=amount_cents,
             idempotency_key=idempotency_key,
+            actor_label=cashier_label_for_token(request.auth.name),  # type: ignore[attr-defined]
         )
     except VoucherError as error:
         raise ApiError(error.code, error.message, error.status, error.details) from error
@@ -504,5 +523,6 @@ def redemption_post(
             "currency": redemption.currency,
             "code_last4": redemption.card.code_last4 if redemption.card else "",
             "created_at": redemption.created_at,
+            "cashier": redemption.cashier,
         },
     )

@@ -70,7 +70,14 @@ def photo_process(data: bytes) -> bytes:
             image.save(output, format="JPEG", quality=85, optimize=True)
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to open images far past its own pixel limit: say why.
+        raise PhotoError(
+            "photo_pixels",
+            _("Cette image est trop grande (plus de 40 mégapixels)."),
+            field="photo",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PhotoError(
             "photo_unreadable",
             _("Ce fichier n'est pas une image lisible (JPEG, PNG ou WebP)."),

@@ -5,7 +5,18 @@ Shop pages live under ``<territory>/<shop>/``; the part after it names the area.
 
 from django.urls import include, path
 
-from .views import catalogue, fulfilment, imports, join, news, orders, redemption, shop, team
+from .views import (
+    catalogue,
+    exports,
+    fulfilment,
+    imports,
+    join,
+    news,
+    orders,
+    redemption,
+    shop,
+    team,
+)
 
 app_name = "backoffice"
 
@@ -38,6 +49,7 @@ shop_patterns = [
     path("commandes/", orders.board, name="orders"),
     path("commandes/retrait/", orders.order_pickup, name="order_pickup"),
     path("commandes/preparation/", orders.picking_list, name="picking_list"),
+    path("commandes/export.csv", exports.orders_export, name="orders_export"),
     path("commandes/<int:order_id>/statut/", orders.order_move, name="order_move"),
     path("encaisser/", redemption.redeem, name="redeem"),
     path("encaisser/<int:transaction_id>/", redemption.redeem_receipt, name="redeem_receipt"),

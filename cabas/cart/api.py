@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.utils import check_csrf
+from pydantic import ConfigDict
 
 from cabas.api.errors import ApiError
+from cabas.api.schemas import errors
 from cabas.fulfilment.calendars import Slot, parse_slot_start
 from cabas.fulfilment.errors import FulfilmentError
 from cabas.shops.models import Shop
@@ -56,6 +58,18 @@ class ShopChoiceIn(Schema):
 
 
 class CartIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lines": [{"offer_id": 42, "quantity": 2}],
+                    "mode": "add",
+                    "fulfilment": [{"shop": "fromagerie-des-alpes", "option": "pickup"}],
+                }
+            ]
+        }
+    )
+
     lines: list[CartLineIn] | None = Field(
         None, description="Absent : lignes inchangées / absent: lines left as they are"
     )
@@ -232,7 +246,11 @@ def cart_get_view(request: HttpRequest) -> dict[str, Any]:
     return cart_out(cart_summary(cart), changes)
 
 
-@router.post("/cart", response=CartOut, summary="Remplir le panier / fill the cart")
+@router.post(
+    "/cart",
+    response={200: CartOut, **errors(403, 404, 409)},
+    summary="Remplir le panier / fill the cart",
+)
 def cart_post_view(request: HttpRequest, payload: CartIn) -> dict[str, Any]:
     require_csrf_for_session_user(request)
     cart = cart_get_or_create(session=request.session, user=_user(request))

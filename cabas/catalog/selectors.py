@@ -45,10 +45,29 @@ def territory_product(territory: Territory, product_id: int) -> Product | None:
     )
 
 
+@dataclass(slots=True)
+class PartialOffer:
+    """What sorting, counting and price aggregates read of an offer not shown."""
+
+    pk: int
+    price_cents: int
+    stock: int | None
+    is_demo: bool
+
+
+@dataclass(slots=True)
+class PartialShop:
+    pk: int
+    name: str
+    lat: float
+    lon: float
+
+
 @dataclass
 class ProductOfferRow:
-    offer: Offer
-    shop: Shop
+    # Partial until read whole (``product_offers_load``).
+    offer: Offer | PartialOffer
+    shop: Shop | PartialShop
     open_state: hours.OpenState | None  # None until computed for the page shown
     distance_km: float | None
 
@@ -69,24 +88,33 @@ def product_offers(
 ) -> list[ProductOfferRow]:
     """Every approved shop of the territory selling the product: in stock first, then price.
 
-    Two queries whatever the number of shops (offers with their shops, then closures).
-    With ``with_state=False`` the open state is left to ``product_offer_states``, to be
-    computed for the page shown only (a product may be sold by hundreds of shops).
+    A constant number of queries whatever the number of shops. A product may be sold by
+    hundreds of shops, so the sellers are first read as plain values and their rows carry
+    partial offers and shops (:class:`PartialOffer`, :class:`PartialShop`): enough to sort,
+    count and aggregate prices. With
+    ``with_state=True`` every row is then read whole with its open state; otherwise the
+    caller reads whole only the rows it shows (``product_offers_load``, then
+    ``product_offer_states``).
     """
     moment = at or timezone.now()
-    offers = list(
-        Offer.objects.filter(
-            territory=territory,
-            product=product,
-            is_active=True,
-            shop__status=ShopStatus.APPROVED,
-        ).select_related("shop", "shop__category")
-    )
     rows = []
-    for offer in offers:
-        shop = offer.shop
-        distance = haversine_km(centre, Point(shop.lat, shop.lon)) if centre else None
-        rows.append(ProductOfferRow(offer, shop, None, distance))
+    for offer_id, price, stock, is_demo, shop_id, name, lat, lon in Offer.objects.filter(
+        territory=territory,
+        product=product,
+        is_active=True,
+        shop__status=ShopStatus.APPROVED,
+    ).values_list(
+        "id", "price_cents", "stock", "is_demo", "shop_id", "shop__name", "shop__lat", "shop__lon"
+    ):
+        distance = haversine_km(centre, Point(lat, lon)) if centre else None
+        rows.append(
+            ProductOfferRow(
+                PartialOffer(offer_id, price, stock, is_demo),
+                PartialShop(shop_id, name, lat, lon),
+                None,
+                distance,
+            )
+        )
     rows.sort(
         key=lambda row: (
             _availability(row.offer.stock),
@@ -96,17 +124,44 @@ def product_offers(
         )
     )
     if with_state:
+        gone = product_offers_load(territory, rows)
+        rows = [row for row in rows if row.offer.pk not in gone]
         product_offer_states(territory, rows, moment)
     return rows
+
+
+def product_offers_load(territory: Territory, rows: list[ProductOfferRow]) -> set[int]:
+    """Replace the partial offers and shops of ``rows`` by whole ones (one query). Answers
+    the ids of offers that are no longer for sale (withdrawn since the first read)."""
+    whole = {
+        offer.pk: offer
+        for offer in Offer.objects.filter(
+            territory=territory,
+            pk__in=[row.offer.pk for row in rows],
+            is_active=True,
+            shop__status=ShopStatus.APPROVED,
+        ).select_related("shop", "shop__category")
+    }
+    gone = set()
+    for row in rows:
+        offer = whole.get(row.offer.pk)
+        if offer is None:
+            gone.add(row.offer.pk)
+        else:
+            row.offer, row.shop = offer, offer.shop
+    return gone
 
 
 def product_offer_states(
     territory: Territory, rows: list[ProductOfferRow], at: dt.datetime
 ) -> list[ProductOfferRow]:
-    """Fill the open state of ``rows`` in place (one query for their closures)."""
+    """Fill the open state of ``rows`` in place (one query for their closures); the rows
+    must have been read whole (``product_offers_load``)."""
     local_day = hours.local_now(territory.timezone, at).date()
     closures = closures_by_shop(territory, local_day, [row.shop.pk for row in rows])
     for row in rows:
+        if not isinstance(row.shop, Shop):
+            raise TypeError("product_offer_states needs rows read whole (product_offers_load)")
         row.open_state = hours.state_at(
             row.shop.opening_hours, territory.timezone, at, closures.get(row.shop.pk)
         )

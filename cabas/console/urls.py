@@ -64,6 +64,11 @@ territory_patterns = [
         settlements.settlement_pdf,
         name="settlement_pdf",
     ),
+    path(
+        "reversements/commerces/<int:shop_id>/versement/",
+        settlements.settlement_payout,
+        name="settlement_payout",
+    ),
     path("journal/", audit.audit, name="audit"),
     path("cheques/", voucher_views.programmes, name="programmes"),
     path("cheques/nouveau/", voucher_views.programme_new, name="programme_new"),

@@ -25,9 +25,11 @@ from cabas.geo.distance import Point, haversine_km
 from cabas.shops.models import ShopStatus
 from cabas.tasks.services import tasks_enqueue_many
 
-from .models import AlertKind, AlertMatch, AvailabilityAlert
+from .models import AlertKind, AlertMatch, AvailabilityAlert, PushSubscription
+from .vapid import vapid_config
 
 ALERT_EMAIL_TASK = "habits.alert_email"
+ALERT_PUSH_TASK = "habits.alert_push"
 
 
 def fold(text: str) -> str:
@@ -63,10 +65,11 @@ def _meets(alert: AvailabilityAlert, offer: Offer, words_of: dict[int, str]) -> 
 
 
 def alerts_match(*, territory_id: int, events: Sequence[Sequence[object]]) -> list[AlertMatch]:
-    """Write the matches of ``events`` (``[offer_id, event_key]``) and queue the emails.
+    """Write the matches of ``events`` (``[offer_id, event_key]``) and queue the emails
+    (and the web push of shoppers who turned it on).
 
-    Returns the matches written. Runs in one transaction: the email tasks exist exactly
-    when the matches do.
+    Returns the matches written. Runs in one transaction: the email and push tasks exist
+    exactly when the matches do.
     """
     keys_by_offer: dict[int, list[str]] = {}
     for offer_id, event_key in events:
@@ -126,12 +129,18 @@ def alerts_match(*, territory_id: int, events: Sequence[Sequence[object]]) -> li
             return []
         AlertMatch.objects.bulk_create(rows, ignore_conflicts=True)
         users = sorted({row.user_id for row in rows})
-        tasks_enqueue_many(
-            calls=[
-                (ALERT_EMAIL_TASK, {"user_id": user_id, "territory_id": territory_id}, territory_id)
-                for user_id in users
+        calls = [
+            (ALERT_EMAIL_TASK, {"user_id": user_id, "territory_id": territory_id}, territory_id)
+            for user_id in users
+        ]
+        if vapid_config() is not None:
+            # Besides the email, one notification per shopper who turned push on here.
+            pushed = PushSubscription.objects.filter(territory_id=territory_id, user_id__in=users)
+            calls += [
+                (ALERT_PUSH_TASK, {"user_id": user_id, "territory_id": territory_id}, territory_id)
+                for user_id in sorted(set(pushed.values_list("user_id", flat=True)))
             ]
-        )
+        tasks_enqueue_many(calls=calls)
     return rows
 
 

@@ -149,7 +149,9 @@ class AlertMatch(models.Model):
     offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+")
     event_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the alert email, and apart from it the web push, carried this match.
     notified_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("alerte déclenchée")
@@ -198,8 +200,10 @@ class ShopperPreferences(models.Model):
         _("jour de la lettre"), choices=Weekday.choices, default=Weekday.SATURDAY
     )
     last_alert_email_at = models.DateTimeField(null=True, blank=True)
+    last_alert_push_at = models.DateTimeField(null=True, blank=True)
     last_digest_on = models.DateField(null=True, blank=True)
     alert_emails_sent = models.PositiveIntegerField(default=0)
+    alert_pushes_sent = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("préférences du client")
@@ -213,3 +217,49 @@ class ShopperPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.territory_id}"
+
+
+PUSH_ENDPOINT_MAX_CHARS = 1000
+PUSH_USER_AGENT_MAX_CHARS = 300
+
+
+class PushSubscription(models.Model):
+    """One browser's web push subscription, made from a territory's alerts page.
+
+    The endpoint is the push service's URL for that browser; ``p256dh`` and ``auth`` are
+    the browser's keys (base64url) the payload is encrypted for (RFC 8291). A browser has
+    one endpoint per site, so the same endpoint may be subscribed from several
+    territories of one site: it is unique per territory. A push service answering that
+    the endpoint is gone (404/410) deletes it; so do too many failures in a row.
+    """
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=PUSH_ENDPOINT_MAX_CHARS)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=30)
+    user_agent = models.CharField(max_length=PUSH_USER_AGENT_MAX_CHARS, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("abonnement aux notifications")
+        verbose_name_plural = _("abonnements aux notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "endpoint"], name="push_subscription_once"
+            ),
+            models.CheckConstraint(condition=~Q(endpoint=""), name="push_endpoint_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["territory", "user"]),
+            models.Index(fields=["endpoint"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.territory_id}: {self.endpoint[:40]}"

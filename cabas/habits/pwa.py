@@ -22,7 +22,7 @@ from cabas.web.formatting import accessible_brand
 
 ICON_SIZES = (192, 512)
 # Bump when the service worker's logic changes: clients drop the old shell cache.
-SERVICE_WORKER_VERSION = "1"
+SERVICE_WORKER_VERSION = "2"
 SHELL_FILES = (
     "web/cabas.css",
     "search/search.css",

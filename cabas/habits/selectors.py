@@ -115,6 +115,23 @@ def pending_matches(*, user_id: int, territory_id: int) -> list[AlertMatch]:
     return [row for row in rows if row.alert.is_active and offer_is_available(row.offer)]
 
 
+def pending_push_matches(
+    *, user_id: int, territory_id: int, since: dt.datetime
+) -> list[AlertMatch]:
+    """Matches no notification carried yet, made since ``since``, offer still available."""
+    rows = (
+        AlertMatch.objects.filter(
+            territory_id=territory_id,
+            user_id=user_id,
+            pushed_at__isnull=True,
+            created_at__gte=since,
+        )
+        .select_related("alert__product", "offer__shop", "offer__product")
+        .order_by("created_at", "pk")
+    )
+    return [row for row in rows if row.alert.is_active and offer_is_available(row.offer)]
+
+
 def upcoming_pickups(*, user_id: int, territory: Territory, now: dt.datetime) -> list[Order]:
     """The shopper's orders still to collect or receive, soonest first."""
     return list(
@@ -231,12 +248,14 @@ class HabitFigures:
     alerts_sent: int
     alerts_converted: int
     digest_subscribers: int
+    alerts_pushed: int = 0
 
 
 def habit_figures(
     *, territory: Territory, start: dt.date, end: dt.date, top: int = 10
 ) -> HabitFigures:
-    """Returning shoppers, followers and alerts of the period (local days, inclusive).
+    """Returning shoppers, followers and alerts (emailed, pushed) of the period (local days,
+    inclusive).
 
     A shopper *returns* when, after a counted order placed in the period, they place
     another within 30 days. An alert is *converted* when the shopper orders the matched
@@ -308,6 +327,9 @@ def habit_figures(
         alerts_converted=alerts_converted,
         digest_subscribers=ShopperPreferences.objects.filter(
             territory=territory, digest_enabled=True
+        ).count(),
+        alerts_pushed=AlertMatch.objects.filter(
+            territory=territory, pushed_at__gte=since, pushed_at__lt=until
         ).count(),
     )
 

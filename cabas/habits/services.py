@@ -8,10 +8,14 @@ a complete place; unsubscribing needs a valid signed token for that purpose.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -26,16 +30,20 @@ from .errors import HabitError
 from .locks import lock_preferences
 from .models import (
     NEWS_MAX_CHARS,
+    PUSH_ENDPOINT_MAX_CHARS,
+    PUSH_USER_AGENT_MAX_CHARS,
     QUERY_MAX_CHARS,
     RADIUS_MAX_KM,
     RADIUS_MIN_KM,
     AlertKind,
     AvailabilityAlert,
+    PushSubscription,
     ShopFollow,
     ShopNews,
     ShopperPreferences,
 )
 from .tokens import ALERTS, DIGEST, unsubscribe_read
+from .vapid import b64url_decode, b64url_encode, vapid_config
 
 # Anything that looks like a tag (<b>, </p>, <!-- …, <script>): news is plain text.
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
@@ -270,3 +278,144 @@ def unsubscribe_apply(*, territory: Territory, purpose: str, token: str) -> Shop
             prefs.digest_enabled = False
             prefs.save(update_fields=["digest_enabled"])
     return prefs
+
+
+# -- web push subscriptions -------------------------------------------------------------
+
+PUSH_P256DH_BYTES = 65  # an uncompressed P-256 point (RFC 8291)
+PUSH_AUTH_BYTES = 16
+PUSH_DEVICES_MAX = 10  # per shopper and territory; the oldest goes beyond
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def _push_refused(code: str, message: str, field: str = "endpoint") -> HabitError:
+    return HabitError(code, message, field=field)
+
+
+def push_endpoint_check(endpoint: str) -> str:
+    """The endpoint when it is a public https URL of a push service; raises otherwise.
+
+    The server posts to this URL, so it must not reach inside the network: https on the
+    default port to a named public host. A local fake push service (http, loopback) is
+    accepted only with the ``WEBPUSH_ALLOW_HTTP_LOOPBACK`` setting, for tests.
+    """
+    invalid = _push_refused(
+        "push_endpoint_invalid",
+        _("L'adresse d'abonnement fournie par le navigateur n'est pas valide."),
+    )
+    endpoint = endpoint.strip()
+    if (
+        not endpoint
+        or len(endpoint) > PUSH_ENDPOINT_MAX_CHARS
+        or any(c.isspace() for c in endpoint)
+    ):
+        raise invalid
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        raise invalid from None
+    host = (parts.hostname or "").lower()
+    if not host or parts.username or parts.password or parts.fragment:
+        raise invalid
+    if getattr(settings, "WEBPUSH_ALLOW_HTTP_LOOPBACK", False) and host in LOOPBACK_HOSTS:
+        if parts.scheme in ("http", "https"):
+            return endpoint
+        raise invalid
+    if parts.scheme != "https":
+        raise _push_refused(
+            "push_endpoint_insecure",
+            _("Le service de notifications doit être joint en HTTPS."),
+        )
+    if port not in (None, 443) or not _public_host(host):
+        raise invalid
+    return endpoint
+
+
+def _public_host(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        labels = host.rstrip(".").split(".")
+        return len(labels) >= 2 and labels[-1] not in {"localhost", "local", "internal", "lan"}
+    return address.is_global
+
+
+def _push_key(value: str, *, size: int, field: str) -> str:
+    try:
+        raw = b64url_decode(value.strip()) if len(value) <= 200 else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != size:
+        raise _push_refused(
+            "push_keys_invalid",
+            _("Les clés de chiffrement fournies par le navigateur ne sont pas valides."),
+            field,
+        )
+    return b64url_encode(raw)
+
+
+def push_subscribe(
+    *,
+    user: User,
+    territory: Territory,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    user_agent: str = "",
+) -> PushSubscription:
+    """Record this browser's subscription for the shopper's alerts in ``territory``.
+
+    Everything is checked before any write: push configured, endpoint, keys (a P-256
+    point of 65 bytes, a 16-byte secret). Subscribing again refreshes the keys; a browser
+    that changed hands stops receiving the previous shopper's alerts.
+    """
+    if vapid_config() is None:
+        raise _push_refused(
+            "push_unavailable",
+            _("Les notifications ne sont pas proposées sur cette plateforme."),
+            "",
+        )
+    endpoint = push_endpoint_check(endpoint)
+    p256dh = _push_key(p256dh, size=PUSH_P256DH_BYTES, field="p256dh")
+    auth = _push_key(auth, size=PUSH_AUTH_BYTES, field="auth")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(p256dh))
+    except ValueError:
+        raise _push_refused(
+            "push_keys_invalid",
+            _("Les clés de chiffrement fournies par le navigateur ne sont pas valides."),
+            "p256dh",
+        ) from None
+    fields = {
+        "user": user,
+        "p256dh": p256dh,
+        "auth": auth,
+        "user_agent": " ".join(user_agent.split())[:PUSH_USER_AGENT_MAX_CHARS],
+        "failures": 0,
+    }
+    with transaction.atomic():
+        PushSubscription.objects.filter(endpoint=endpoint).exclude(user=user).delete()
+        try:
+            with transaction.atomic():
+                subscription, _created = PushSubscription.objects.update_or_create(
+                    territory=territory, endpoint=endpoint, defaults=fields
+                )
+        except IntegrityError:  # the same browser subscribed twice at once
+            subscription = PushSubscription.objects.get(territory=territory, endpoint=endpoint)
+        extra = PushSubscription.objects.filter(territory=territory, user=user).order_by(
+            "-created_at", "-pk"
+        )[PUSH_DEVICES_MAX:]
+        PushSubscription.objects.filter(pk__in=list(extra.values_list("pk", flat=True))).delete()
+    return subscription
+
+
+def push_unsubscribe(*, user: User, territory: Territory, endpoint: str) -> int:
+    """Stop this browser's notifications for ``territory``; idempotent.
+
+    Returns how many other territories still notify this browser for the shopper, so the
+    page knows whether the browser's own subscription may be dropped.
+    """
+    endpoint = endpoint.strip()[:PUSH_ENDPOINT_MAX_CHARS]
+    PushSubscription.objects.filter(territory=territory, user=user, endpoint=endpoint).delete()
+    return PushSubscription.objects.filter(user=user, endpoint=endpoint).count()

@@ -13,6 +13,12 @@ urlpatterns = [
     path("<slug:territory>/alertes/", views.alerts, name="alerts"),
     path("<slug:territory>/alertes/preferences/", views.preferences, name="preferences"),
     path("<slug:territory>/alertes/<int:alert_id>/arreter/", views.alert_stop, name="alert_stop"),
+    path("<slug:territory>/alertes/notifications/", views.push_subscribe, name="push_subscribe"),
+    path(
+        "<slug:territory>/alertes/notifications/arreter/",
+        views.push_unsubscribe,
+        name="push_unsubscribe",
+    ),
     path(
         "<slug:territory>/desabonnement/<slug:purpose>/<str:token>/",
         views.unsubscribe,

@@ -4,9 +4,11 @@ offline page). Thin: parse, check, call one service, render."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -18,6 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cabas.api.errors import error_response
 from cabas.fulfilment.wording import slot_label
 from cabas.territories.models import Territory
 from cabas.territories.selectors import territory_by_slug
@@ -26,6 +29,7 @@ from . import pwa, selectors, services
 from .errors import HabitError
 from .forms import AlertForm, PreferencesForm
 from .tokens import PURPOSES, unsubscribe_read
+from .vapid import vapid_config
 
 
 def _territory(slug: str) -> Territory:
@@ -131,6 +135,7 @@ def _alerts_page(
         {
             "territory": place,
             "alerts": selectors.user_alerts(user_id=request.user.pk, territory=place),
+            "push_public_key": config.public_key if (config := vapid_config()) else "",
             "form": form or AlertForm(territory=place),
             "prefs_form": prefs_form
             or PreferencesForm(
@@ -207,6 +212,95 @@ def preferences(request: HttpRequest, territory: str) -> HttpResponse:
     services.preferences_update(user=request.user, territory=place, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, _("Vos préférences d'e-mails sont enregistrées."))
     return redirect("habits:alerts", territory=place.slug)
+
+
+# -- web push -----------------------------------------------------------------------------
+
+PUSH_BODY_MAX_BYTES = 4096
+
+
+def _push_input(request: HttpRequest) -> dict[str, str]:
+    """The browser's ``PushSubscription.toJSON()`` as JSON, or the same as form fields."""
+    if request.content_type == "application/json":
+        if len(request.body) > PUSH_BODY_MAX_BYTES:
+            raise HabitError("push_body_invalid", _("La demande est trop longue."))
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise HabitError(
+                "push_body_invalid", _("La demande n'est pas du JSON valide.")
+            ) from None
+        if not isinstance(data, dict):
+            raise HabitError("push_body_invalid", _("La demande n'est pas du JSON valide."))
+        keys = data.get("keys")
+        if not isinstance(keys, dict):
+            keys = {}
+        values = {"endpoint": data.get("endpoint"), **{k: keys.get(k) for k in ("p256dh", "auth")}}
+    else:
+        values = {name: request.POST.get(name) for name in ("endpoint", "p256dh", "auth")}
+    return {name: value if isinstance(value, str) else "" for name, value in values.items()}
+
+
+def _push_error(error: HabitError, status: int = 400) -> JsonResponse:
+    return error_response(error.code, error.message, status, {"field": error.field or None})
+
+
+def _signed_in_or_401(request: HttpRequest) -> JsonResponse | None:
+    if request.user.is_authenticated:
+        return None
+    return error_response(
+        "not_authenticated", _("Connectez-vous pour recevoir des notifications."), 401
+    )
+
+
+@require_POST
+def push_subscribe(request: HttpRequest, territory: str) -> HttpResponse:
+    """Called by ``habits/push.js`` (CSRF token in the header) once the browser subscribed."""
+    place = _territory(territory)
+    if refused := _signed_in_or_401(request):
+        return refused
+    try:
+        data = _push_input(request)
+        services.push_subscribe(
+            user=request.user,  # type: ignore[arg-type]
+            territory=place,
+            endpoint=data["endpoint"],
+            p256dh=data["p256dh"],
+            auth=data["auth"],
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except HabitError as error:
+        return _push_error(error, 404 if error.code == "push_unavailable" else 400)
+    return JsonResponse(
+        {
+            "subscribed": True,
+            "message": _("Notifications activées sur cet appareil."),
+        },
+        status=201,
+    )
+
+
+@require_POST
+def push_unsubscribe(request: HttpRequest, territory: str) -> HttpResponse:
+    place = _territory(territory)
+    if refused := _signed_in_or_401(request):
+        return refused
+    try:
+        data = _push_input(request)
+    except HabitError as error:
+        return _push_error(error)
+    remaining = services.push_unsubscribe(
+        user=request.user,  # type: ignore[arg-type]
+        territory=place,
+        endpoint=data["endpoint"],
+    )
+    return JsonResponse(
+        {
+            "subscribed": False,
+            "elsewhere": remaining,
+            "message": _("Notifications désactivées sur cet appareil."),
+        }
+    )
 
 
 @csrf_exempt  # one-click unsubscribe (RFC 8058): the mail client posts without a session

@@ -9,6 +9,7 @@ Invariants (DESIGN 3, 4, 6), each backed by the database where it can be:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,17 @@ class LedgerTransaction(models.Model):
         _("clé d'idempotence"), max_length=200, null=True, blank=True
     )
     memo = models.TextField(_("mémo"), blank=True, default="")
+    # Who made it, when a person or a till did (a cashier, an API token, an operator).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    # The author's name as it was then (a user's name, or "API · <token name>").
+    actor_label = models.CharField(_("nom de l'auteur"), max_length=120, blank=True, default="")
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

@@ -142,6 +142,8 @@ def _post_locked(
     reference: str,
     idempotency_key: str | None,
     memo: str,
+    actor_id: int | None,
+    actor_label: str,
 ) -> LedgerTransaction:
     accounts = {account.pk: account for account in lock_accounts(pk for pk, _a in legs)}
     # After the lock: a concurrent posting with the same key has committed by now.
@@ -184,6 +186,8 @@ def _post_locked(
         reference=reference,
         idempotency_key=idempotency_key,
         memo=memo,
+        actor_id=actor_id,
+        actor_label=actor_label,
     )
     Entry.objects.bulk_create(
         Entry(territory=territory, transaction=posting, account_id=pk, amount_cents=amount)
@@ -224,6 +228,8 @@ def ledger_post(
     reference: str,
     idempotency_key: str | None = None,
     memo: str = "",
+    actor_id: int | None = None,
+    actor_label: str = "",
 ) -> LedgerTransaction:
     """Record one balanced transaction and move the balances, or raise and write nothing.
 
@@ -237,6 +243,9 @@ def ledger_post(
         reference, code="invalid_reference", field="référence", max_length=200, required=True
     )
     memo = _clean_text(memo, code="invalid_memo", field="mémo", max_length=2000, required=False)
+    actor_label = _clean_text(
+        actor_label, code="invalid_actor", field="auteur", max_length=120, required=False
+    )
     if idempotency_key is not None:
         idempotency_key = _clean_text(
             idempotency_key,
@@ -255,6 +264,8 @@ def ledger_post(
                 reference=reference,
                 idempotency_key=idempotency_key,
                 memo=memo,
+                actor_id=actor_id,
+                actor_label=actor_label,
             )
     except IntegrityError:
         # Same key posted concurrently on disjoint accounts: the unique index decided.

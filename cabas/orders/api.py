@@ -17,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
+from pydantic import ConfigDict
 
 from cabas.api.errors import NotFound
 from cabas.api.pagination import paginated
+from cabas.api.schemas import errors
 from cabas.cart.api import api_error, require_csrf_for_session_user
 from cabas.cart.errors import CartError
 from cabas.cart.services import cart_get
@@ -68,6 +70,21 @@ class CheckoutTenderIn(Schema):
 
 
 class CheckoutIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "claire@example.org",
+                    "phone": "06 12 34 56 78",
+                    "name": "Claire",
+                    "lines": [{"offer_id": 42, "quantity": 2, "price_cents": 450}],
+                    "fulfilment": [{"shop": "fromagerie-des-alpes", "option": "pickup"}],
+                    "payment_method": "on_pickup",
+                }
+            ]
+        }
+    )
+
     email: str | None = None
     phone: str | None = None
     name: str | None = None
@@ -299,7 +316,7 @@ def checkout_request_from(payload: CheckoutIn, *, key: str, user_id: int | None)
 
 @router.post(
     "/checkout",
-    response={201: CheckoutOut},
+    response={201: CheckoutOut, **errors(401, 403, 404, 409, 502)},
     summary="Valider le panier / place the orders",
     url_name="checkout",
 )
@@ -359,7 +376,11 @@ def order_view(
     return order_out(order)
 
 
-@router.post("/orders/{order_id}/cancel", response=OrderOut, summary="Annuler / cancel")
+@router.post(
+    "/orders/{order_id}/cancel",
+    response={200: OrderOut, **errors(403, 409)},
+    summary="Annuler / cancel",
+)
 def order_cancel_view(
     request: HttpRequest, order_id: int, token: str | None = Header(None, alias="X-Checkout-Token")
 ) -> dict[str, Any]:

@@ -19,7 +19,7 @@ def shopper_orders(*, user_id: int | None, checkout_ids: Collection[int] = ()) -
         scope |= Q(checkout_id__in=list(checkout_ids))
     return (
         Order.objects.filter(scope)
-        .select_related("shop__territory", "collection_point", "checkout")
+        .select_related("shop__territory", "collection_point", "checkout", "card_refund")
         .prefetch_related("lines", "events", "tenders")
         .order_by("-created_at", "-pk")
     )
@@ -33,7 +33,7 @@ def checkout_by_token(token: str) -> Checkout | None:
 
 def checkout_orders(checkout: Checkout) -> list[Order]:
     return list(
-        checkout.orders.select_related("shop__territory", "collection_point")
+        checkout.orders.select_related("shop__territory", "collection_point", "card_refund")
         .prefetch_related("tenders")
         .order_by("pk")
     )

@@ -48,7 +48,7 @@ from cabas.territories.models import Territory
 
 from .errors import CheckoutError, IdempotencyConflictError, TransitionError
 from .locks import lock_order
-from .models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
+from .models import Checkout, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod
 from .payments import (
     DEFAULT_PROVIDER,
     PaymentOutcome,
@@ -519,8 +519,9 @@ def order_transition(
     """Move an order along the transition table, on the locked row, and record the move.
 
     A shop (``role`` SHOP) acts only on its own orders (``shop_id``). Refusal and
-    cancellation put the stock back, free the slot and refund the tenders; a handed
-    over order earns loyalty points. Raises ``TransitionError``.
+    cancellation put the stock back, free the slot, refund the tenders and open the
+    refund of the order's card share; a handed over order earns loyalty points.
+    Raises ``TransitionError``.
     """
     if to_status not in OrderStatus.values:
         raise TransitionError(
@@ -566,8 +567,15 @@ def order_transition(
             slots_release(
                 bookings=[SlotBooking(order.territory_id, order.slot_target, order.slot_start, 0)]
             )
-            # What vouchers, gift cards and points paid goes back to them.
+            # What vouchers, gift cards and points paid goes back to them, and the card
+            # share of a card checkout goes back to the card (refunded by the worker).
             tenders_refund(order=order)
+            paid = from_status != OrderStatus.AWAITING_PAYMENT
+            if order.payment_method == PaymentMethod.CARD and paid:
+                # Imported here: cabas.payments builds on the orders models.
+                from cabas.payments.refunds import card_refund_open
+
+                card_refund_open(order=order)
         if to_status in EARNS_POINTS and order.user_id is not None:
             tenders_earn_points(order=order)
         notify_order_step(orders=[(order.pk, order.territory_id)], event=to_status)

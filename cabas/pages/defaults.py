@@ -144,7 +144,8 @@ Les données de commande sont conservées le temps imposé par les obligations c
 
 ## Vos droits
 Vous pouvez accéder à vos données, les rectifier, les effacer, vous opposer à un traitement ou \
-demander leur portabilité. {contact_sentence} Vous pouvez aussi saisir la CNIL \
+demander leur portabilité. Depuis votre compte, la page « Mes données » télécharge toutes \
+vos données et supprime votre compte. {contact_sentence} Vous pouvez aussi saisir la CNIL \
 (https://www.cnil.fr)."""
 
 _TEXTS = {

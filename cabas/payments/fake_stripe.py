@@ -34,6 +34,7 @@ class FakeStripe:
         self.intents: dict[str, dict[str, Any]] = {}
         self.transfers: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.reversals: dict[str, dict[str, Any]] = {}
         self.replies: dict[str, tuple[int, dict[str, Any]]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.server: ThreadingHTTPServer | None = None
@@ -60,6 +61,7 @@ class FakeStripe:
                     "latest_charge": charge_id,
                     "transfer_group": session["_transfer_group"],
                     "metadata": session["metadata"],
+                    "_amount_refunded": 0,
                 }
                 session.update(status="complete", payment_status="paid", payment_intent=intent_id)
             return self._public(session)
@@ -77,6 +79,31 @@ class FakeStripe:
             "data": {"object": session},
         }
 
+    def charge_refunded_event(self, intent_id: str) -> dict[str, Any]:
+        """``charge.refunded`` as Stripe sends it: the charge, its refunds listed."""
+        with self.lock:
+            intent = self.intents[intent_id]
+            refunds = [r for r in self.refunds.values() if r["payment_intent"] == intent_id]
+            charge = {
+                "id": intent["latest_charge"],
+                "object": "charge",
+                "amount": intent["amount"],
+                "amount_refunded": intent["_amount_refunded"],
+                "currency": intent["currency"],
+                "payment_intent": intent_id,
+                "refunded": intent["_amount_refunded"] == intent["amount"],
+                "refunds": {"object": "list", "data": refunds, "has_more": False},
+            }
+        return {
+            "id": _id("evt"),
+            "object": "event",
+            "api_version": "2025-06-30.basil",
+            "created": int(time.time()),
+            "livemode": False,
+            "type": "charge.refunded",
+            "data": {"object": charge},
+        }
+
     @staticmethod
     def signed(event: dict[str, Any], secret: str, timestamp: int | None = None):
         payload = json.dumps(event).encode()
@@ -87,8 +114,8 @@ class FakeStripe:
 
     # -- the API -------------------------------------------------------------------------
     @staticmethod
-    def _public(session: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in session.items() if not k.startswith("_")}
+    def _public(row: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if not k.startswith("_")}
 
     def handle(self, method: str, path: str, form: dict[str, str], key: str) -> tuple[int, Any]:
         with self.lock:
@@ -120,23 +147,13 @@ class FakeStripe:
                 return 200, self._public(session)
         if method == "GET" and parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
             intent = self.intents.get(parts[2])
-            return (200, intent) if intent else _missing("payment_intent", parts[2])
+            return (200, self._public(intent)) if intent else _missing("payment_intent", parts[2])
         if method == "POST" and path == "/v1/transfers":
             return self._transfer_create(form)
+        if method == "POST" and parts[:2] == ["v1", "transfers"] and parts[3:] == ["reversals"]:
+            return self._reversal_create(parts[2], form)
         if method == "POST" and path == "/v1/refunds":
-            intent = self.intents.get(form.get("payment_intent", ""))
-            if intent is None:
-                return _missing("payment_intent", form.get("payment_intent", ""))
-            refund = {
-                "id": _id("re"),
-                "object": "refund",
-                "amount": intent["amount"],
-                "currency": intent["currency"],
-                "payment_intent": intent["id"],
-                "status": "succeeded",
-            }
-            self.refunds[refund["id"]] = refund
-            return 200, refund
+            return self._refund_create(form)
         return 404, _error(f"Unrecognized request URL ({method}: {path}).")
 
     def _session_create(self, form: dict[str, str]) -> dict[str, Any]:
@@ -178,13 +195,66 @@ class FakeStripe:
             "destination": destination,
             "transfer_group": form.get("transfer_group"),
             "source_transaction": form.get("source_transaction"),
-            "metadata": {
-                k[len("metadata[") : -1]: v for k, v in form.items() if k.startswith("metadata[")
-            },
+            "metadata": _metadata(form),
+            "amount_reversed": 0,
             "reversed": False,
         }
         self.transfers[transfer["id"]] = transfer
         return 200, transfer
+
+    def _refund_create(self, form: dict[str, str]) -> tuple[int, Any]:
+        """Whole or partial (``amount``) refund; never more than is left on the charge."""
+        intent = self.intents.get(form.get("payment_intent", ""))
+        if intent is None:
+            return _missing("payment_intent", form.get("payment_intent", ""))
+        left = intent["amount"] - intent["_amount_refunded"]
+        amount = int(form["amount"]) if form.get("amount") else left
+        if amount <= 0 or amount > left:
+            return 400, _error(
+                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+                param="amount",
+            )
+        intent["_amount_refunded"] += amount
+        refund = {
+            "id": _id("re"),
+            "object": "refund",
+            "amount": amount,
+            "charge": intent["latest_charge"],
+            "currency": intent["currency"],
+            "payment_intent": intent["id"],
+            "metadata": _metadata(form),
+            "status": "succeeded",
+        }
+        self.refunds[refund["id"]] = refund
+        return 200, refund
+
+    def _reversal_create(self, transfer_id: str, form: dict[str, str]) -> tuple[int, Any]:
+        transfer = self.transfers.get(transfer_id)
+        if transfer is None:
+            return _missing("transfer", transfer_id)
+        left = transfer["amount"] - transfer["amount_reversed"]
+        amount = int(form["amount"]) if form.get("amount") else left
+        if amount <= 0 or amount > left:
+            return 400, _error(
+                "You have already reversed this transfer, or the amount is more than is left.",
+                param="amount",
+            )
+        transfer["amount_reversed"] += amount
+        transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
+        reversal = {
+            "id": _id("trr"),
+            "object": "transfer_reversal",
+            "amount": amount,
+            "currency": transfer["currency"],
+            "transfer": transfer_id,
+            "metadata": _metadata(form),
+        }
+        self.reversals[reversal["id"]] = reversal
+        return 200, reversal
+
+
+def _metadata(form: dict[str, str]) -> dict[str, str]:
+    return {k[len("metadata[") : -1]: v for k, v in form.items() if k.startswith("metadata[")}
 
 
 def _error(message: str, param: str | None = None) -> dict[str, Any]:

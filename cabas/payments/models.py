@@ -151,8 +151,16 @@ class PaymentEvent(models.Model):
 
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("à verser")
+    # Claimed by the worker, the provider is being called (a retry calls it again, same key).
+    SENDING = "sending", _("en cours de versement")
     SENT = "sent", _("versé")
     FAILED = "failed", _("échoué")
+    # The order was refused or cancelled before the transfer left: never sent.
+    CANCELLED = "cancelled", _("annulé")
+    # Sent, then taken back from the shop's account (Stripe transfer reversal).
+    REVERSED = "reversed", _("repris")
+    # The card share was all commission: nothing to send.
+    NOTHING_DUE = "nothing_due", _("rien à verser")
 
 
 class PaymentTransfer(models.Model):
@@ -170,9 +178,12 @@ class PaymentTransfer(models.Model):
     amount_cents = models.PositiveIntegerField(_("montant versé (centimes)"))
     application_fee_cents = models.PositiveIntegerField(_("commission (centimes)"))
     provider_transfer_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    provider_reversal_id = models.CharField(max_length=255, blank=True)
     status = models.CharField(
         max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
+    sent_at = models.DateTimeField(_("versé le"), null=True, blank=True)
+    reversed_at = models.DateTimeField(_("repris le"), null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -184,6 +195,60 @@ class PaymentTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"Versement {self.pk}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("remboursement en cours")
+    SUCCEEDED = "succeeded", _("remboursé")
+
+
+class CardRefund(models.Model):
+    """The card share of one refused or cancelled order, given back to the shopper.
+
+    One per order (unique): the refusal opens it, the worker refunds exactly
+    ``amount_cents`` at the provider (idempotency key per order), after taking back the
+    shop's transfer if it had left, and books it once, whichever of the task and the
+    ``charge.refunded`` webhook comes first.
+    """
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="+"
+    )
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="card_refund"
+    )
+    transfer = models.OneToOneField(
+        PaymentTransfer, on_delete=models.PROTECT, related_name="refund"
+    )
+    amount_cents = models.PositiveIntegerField(_("remboursé sur la carte (centimes)"))
+    status = models.CharField(
+        _("statut"), max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    provider_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    ledger_transaction = models.ForeignKey(
+        "ledger.LedgerTransaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remboursement par carte")
+        verbose_name_plural = _("remboursements par carte")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="card_refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Remboursement {self.pk} (commande {self.order_id})"
 
 
 class WebhookEvent(models.Model):

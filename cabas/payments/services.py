@@ -40,8 +40,9 @@ from cabas.vouchers.selectors import programme_budget_remaining
 from cabas.vouchers.services import EXTERNAL_PAYMENTS, gift_card_issue, voucher_purchase
 
 from .errors import PaymentError, WebhookError
-from .locks import lock_payment
+from .locks import lock_payment, lock_transfer
 from .models import (
+    CardRefund,
     OnlinePurchase,
     Payment,
     PaymentEvent,
@@ -52,6 +53,7 @@ from .models import (
     TransferStatus,
     WebhookEvent,
 )
+from .refunds import EXTERNAL_PAYOUTS, payment_for_refund_event, refund_event_apply
 from .registry import gateway
 from .transitions import can_move
 
@@ -60,13 +62,13 @@ EXPIRE_TASK = "payments.expire"
 TRANSFER_TASK = "payments.transfer"
 REFUND_TASK = "payments.refund"
 PURCHASE_EMAIL_TASK = "payments.purchase_email"
-EXTERNAL_PAYOUTS = "payouts"
 GIFT_CARD_MIN_CENTS = 1_000
 GIFT_CARD_MAX_CENTS = 50_000
 VOUCHER_MIN_CENTS = 1_000
 VOUCHER_MAX_CENTS = 50_000
 PAID_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
 FAILED_EVENTS = {"checkout.session.expired", "checkout.session.async_payment_failed"}
+REFUND_EVENTS = {"charge.refunded", "refund.created", "refund.updated"}
 
 
 # -- recording a payment (inside the caller's transaction) --------------------------------
@@ -380,6 +382,17 @@ def _shares(amount: int, orders: list[Order]) -> list[int]:
     return shares
 
 
+def card_fee(*, commission_cents: int, card_share_cents: int) -> int:
+    """The commission taken from an order's card share as the application fee.
+
+    Rule (docs/payments.md): the commission is on the order's total, whatever paid it;
+    it is withheld from the card transfer, up to the card share. What the card share
+    cannot cover (a voucher paid most of the order) stays owed by the merchant and is
+    netted on the settlement statement.
+    """
+    return max(0, min(commission_cents, card_share_cents))
+
+
 def _settle_checkout(payment: Payment) -> None:
     assert payment.checkout_id is not None
     checkout = Checkout.objects.select_related("territory").get(pk=payment.checkout_id)
@@ -402,20 +415,19 @@ def _settle_checkout(payment: Payment) -> None:
     fees = 0
     transfers = []
     for order, share in zip(orders, _shares(payment.amount_cents, orders), strict=True):
-        fee = (
-            min(order.commission_cents, share)
-            if share == order.total_cents
-            else order.commission_cents * share // max(order.total_cents, 1)
-        )
-        fees += fee
-        if share - fee <= 0:
+        if share <= 0:
             continue
-        receivable = account_open(
-            territory=territory,
-            kind=AccountKind.MERCHANT_RECEIVABLE,
-            owner_ref=f"shop:{order.shop_id}",
-        )
-        entries.append((receivable, share - fee))
+        fee = card_fee(commission_cents=order.commission_cents, card_share_cents=share)
+        fees += fee
+        if share - fee > 0:
+            receivable = account_open(
+                territory=territory,
+                kind=AccountKind.MERCHANT_RECEIVABLE,
+                owner_ref=f"shop:{order.shop_id}",
+            )
+            entries.append((receivable, share - fee))
+        # One row per order paid by card, even when all of it is commission: it is the
+        # record of the fee withheld (statements) and of what a refusal gives back.
         transfers.append(
             PaymentTransfer(
                 territory=territory,
@@ -425,6 +437,7 @@ def _settle_checkout(payment: Payment) -> None:
                 connected_account_id=accounts.get(order.shop_id, ""),
                 amount_cents=share - fee,
                 application_fee_cents=fee,
+                status=TransferStatus.PENDING if share - fee > 0 else TransferStatus.NOTHING_DUE,
             )
         )
     if fees:
@@ -439,9 +452,10 @@ def _settle_checkout(payment: Payment) -> None:
         idempotency_key=f"payment:{payment.pk}:paid",
     )
     for transfer in PaymentTransfer.objects.bulk_create(transfers):
-        task_enqueue(
-            name=TRANSFER_TASK, kwargs={"transfer_id": transfer.pk}, territory_id=territory.pk
-        )
+        if transfer.status == TransferStatus.PENDING:
+            task_enqueue(
+                name=TRANSFER_TASK, kwargs={"transfer_id": transfer.pk}, territory_id=territory.pk
+            )
 
 
 def _issue_purchase(payment: Payment) -> None:
@@ -522,30 +536,52 @@ def payment_expire(*, payment_id: int) -> Payment | None:
 
 
 # -- after the payment: transfers and refunds (from tasks) --------------------------------
-def transfer_send(*, transfer_id: int) -> PaymentTransfer:
-    """Pay the shop its share through the provider, once (idempotency key per transfer)."""
-    transfer = PaymentTransfer.objects.select_related("payment", "territory").get(pk=transfer_id)
-    if transfer.status != TransferStatus.PENDING:
-        return transfer
-    destination = transfer.connected_account_id or (
-        ShopPaymentAccount.objects.filter(shop_id=transfer.shop_id)
-        .values_list("stripe_account_id", flat=True)
-        .first()
-        or ""
-    )
-    if not destination:
-        # Stays owed in the shop's receivable; the territory settles it by other means.
-        PaymentTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
-            status=TransferStatus.FAILED,
-            last_error="no_connected_account",
-            updated_at=timezone.now(),
+def _transfer_claim(transfer_id: int) -> PaymentTransfer | None:
+    """On the locked row: the transfer to send now (marked ``sending``), or None.
+
+    A refund opened for the order cancels a transfer that has not left; a transfer
+    already ``sending`` (a retried task) is sent again under the same idempotency key.
+    """
+    with transaction.atomic():
+        transfer = lock_transfer(transfer_id)
+        if transfer.status not in {TransferStatus.PENDING, TransferStatus.SENDING}:
+            return None
+        pending = transfer.status == TransferStatus.PENDING
+        if pending and CardRefund.objects.filter(order_id=transfer.order_id).exists():
+            transfer.status = TransferStatus.CANCELLED
+            transfer.save(update_fields=["status", "updated_at"])
+            return None
+        destination = transfer.connected_account_id or (
+            ShopPaymentAccount.objects.filter(shop_id=transfer.shop_id)
+            .values_list("stripe_account_id", flat=True)
+            .first()
+            or ""
         )
-        transfer.refresh_from_db()
+        if not destination:
+            # Stays owed in the shop's receivable; the operator pays it out by other means.
+            transfer.status = TransferStatus.FAILED
+            transfer.last_error = "no_connected_account"
+            transfer.save(update_fields=["status", "last_error", "updated_at"])
+            return None
+        transfer.status = TransferStatus.SENDING
+        transfer.connected_account_id = destination
+        transfer.save(update_fields=["status", "connected_account_id", "updated_at"])
         return transfer
+
+
+def transfer_send(*, transfer_id: int) -> PaymentTransfer:
+    """Pay the shop its share through the provider, once (idempotency key per transfer).
+
+    Claimed on the locked row first (``sending``), so a refusal arriving meanwhile waits
+    for the transfer to be recorded, then reverses it; never a transfer sent and lost.
+    """
+    transfer = _transfer_claim(transfer_id)
+    if transfer is None:
+        return PaymentTransfer.objects.get(pk=transfer_id)
     found = gateway()
     if found is None:
         raise PaymentError("online_payment_unavailable", "No payment provider is configured.")
-    payment = transfer.payment
+    payment = Payment.objects.get(pk=transfer.payment_id)
     if not payment.provider_charge_id and payment.provider_payment_id:
         charge = found.charge_of(payment.provider_payment_id)
         Payment.objects.filter(pk=payment.pk).update(provider_charge_id=charge)
@@ -553,22 +589,29 @@ def transfer_send(*, transfer_id: int) -> PaymentTransfer:
     provider_id = found.transfer(
         amount_cents=transfer.amount_cents,
         currency=payment.currency,
-        destination=destination,
+        destination=transfer.connected_account_id,
         transfer_group=_transfer_group(payment),
         source_transaction=payment.provider_charge_id,
         idempotency_key=f"cabas-transfer-{transfer.pk}",
         metadata={"order_id": str(transfer.order_id), "payment_id": str(payment.pk)},
     )
     with transaction.atomic():
-        sent = PaymentTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
-            status=TransferStatus.SENT,
-            provider_transfer_id=provider_id,
-            connected_account_id=destination,
-            last_error="",
-            updated_at=timezone.now(),
-        )
-        if sent:
-            territory = transfer.territory
+        transfer = lock_transfer(transfer_id)
+        if transfer.status == TransferStatus.SENDING:
+            transfer.status = TransferStatus.SENT
+            transfer.provider_transfer_id = provider_id
+            transfer.sent_at = timezone.now()
+            transfer.last_error = ""
+            transfer.save(
+                update_fields=[
+                    "status",
+                    "provider_transfer_id",
+                    "sent_at",
+                    "last_error",
+                    "updated_at",
+                ]
+            )
+            territory = Territory.objects.get(pk=transfer.territory_id)
             ledger_post(
                 territory=territory,
                 kind="card_transfer",
@@ -593,7 +636,6 @@ def transfer_send(*, transfer_id: int) -> PaymentTransfer:
                 reference=f"transfer:{transfer.pk}",
                 idempotency_key=f"transfer:{transfer.pk}:sent",
             )
-    transfer.refresh_from_db()
     return transfer
 
 
@@ -649,7 +691,12 @@ def webhook_receive(*, payload: bytes, signature: str, now: float | None = None)
     session = data.get("object") if isinstance(data, dict) else None
     session = session if isinstance(session, dict) else {}
     event_type = str(event.get("type", ""))[:100]
-    payment = _payment_for(session) if session.get("object") == "checkout.session" else None
+    kind = session.get("object")
+    payment = None
+    if kind == "checkout.session":
+        payment = _payment_for(session)
+    elif kind in {"charge", "refund"}:
+        payment = payment_for_refund_event(session)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -674,6 +721,8 @@ def webhook_receive(*, payload: bytes, signature: str, now: float | None = None)
             return "processed"
         if event_type in FAILED_EVENTS:
             payment_fail(payment_id=payment.pk, source="webhook")
+            return "processed"
+        if event_type in REFUND_EVENTS and refund_event_apply(payment=payment, obj=session):
             return "processed"
     return "ignored"
 

@@ -3,9 +3,11 @@
 One Checkout Session per payment (the shopper pays on Stripe's page, no card data
 here), its PaymentIntent tagged with ``transfer_group``; once paid, one Transfer per
 shop order to the shop's connected account, the commission staying on the platform
-as its application fee. Every call that creates something carries an idempotency
-key, so a retried task never creates a second object. Network calls never run inside
-a database transaction: callers open, confirm and transfer outside the locked writes.
+as its application fee. A refused order is refunded by its card share only (a partial
+refund), after its transfer is reversed if it had left. Every call that creates
+something carries an idempotency key, so a retried task never creates a second object.
+Network calls never run inside a database transaction: callers open, confirm and
+transfer outside the locked writes.
 
 Webhook signatures are checked here by hand (``t=…,v1=…`` HMAC-SHA256 over
 ``"{t}.{payload}"``, constant-time compare, timestamp tolerance) so that each refusal
@@ -162,10 +164,43 @@ class StripeGateway:
         )
         return str(created.id)
 
-    def refund(self, *, payment_id: str, idempotency_key: str) -> str:
+    def refund(
+        self,
+        *,
+        payment_id: str,
+        idempotency_key: str,
+        amount_cents: int | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> str:
+        """Refund the payment, whole or ``amount_cents`` of it (one shop order's share)."""
+        params: dict[str, Any] = {"payment_intent": payment_id}
+        if amount_cents is not None:
+            params["amount"] = amount_cents
+        if metadata:
+            params["metadata"] = metadata
         created = self._call(
             self._client().v1.refunds.create,
-            params={"payment_intent": payment_id},
+            params=params,
+            options={"idempotency_key": idempotency_key},
+        )
+        return str(created.id)
+
+    def reverse_transfer(
+        self,
+        *,
+        transfer_id: str,
+        amount_cents: int,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
+    ) -> str:
+        """Take back ``amount_cents`` of a transfer from the connected account (a reversal)."""
+        params: dict[str, Any] = {"amount": amount_cents}
+        if metadata:
+            params["metadata"] = metadata
+        created = self._call(
+            self._client().v1.transfers.reversals.create,
+            transfer_id,
+            params=params,
             options={"idempotency_key": idempotency_key},
         )
         return str(created.id)

@@ -17,6 +17,7 @@ from cabas.tasks.registry import task
 from cabas.vouchers.codes import code_display, code_qr_payload
 
 from .models import OnlinePurchase
+from .refunds import CARD_REFUND_TASK, card_refund_send
 from .services import (
     EXPIRE_TASK,
     PURCHASE_EMAIL_TASK,
@@ -43,6 +44,11 @@ def transfer(*, transfer_id: int) -> None:
 @task(REFUND_TASK, max_attempts=12)
 def refund(*, payment_id: int) -> None:
     payment_refund(payment_id=payment_id)
+
+
+@task(CARD_REFUND_TASK, max_attempts=12)
+def card_refund(*, refund_id: int) -> None:
+    card_refund_send(refund_id=refund_id)
 
 
 @task(PURCHASE_EMAIL_TASK, max_attempts=10)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from cabas.api.errors import ApiError
 from cabas.api.projections import storefront_url
@@ -38,6 +39,20 @@ are listed in `uncovered`. Walking: great-circle distance × 1.3, at 4.5 km/h.
 
 
 class PlanIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lines": ["pain", "6 œufs", "comté"],
+                    "lat": 45.1885,
+                    "lon": 5.7245,
+                    "at": "2025-03-14T10:00:00+01:00",
+                    "max_km": 1.5,
+                }
+            ]
+        }
+    )
+
     lines: Any = Field(..., description="Lignes de la liste / list lines", examples=[["pain"]])
     lat: Any = Field(..., description="Latitude du départ / start latitude")
     lon: Any = Field(..., description="Longitude du départ / start longitude")

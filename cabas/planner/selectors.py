@@ -204,10 +204,11 @@ def _line_hits(request: PlanRequest, line: ListLine) -> list[OfferHit]:
     return [hit for hit in hits if hit.score >= floor]
 
 
-def _line_hits_closing(request: PlanRequest, line: ListLine) -> list[OfferHit]:
-    # A worker thread has its own database connection: closed when its search is done.
+def _lines_hits_closing(request: PlanRequest, lines: list[ListLine]) -> list[list[OfferHit]]:
+    # A worker thread has its own database connection: closed when its searches are done
+    # (one connection a thread, not one a line: each costs the server a new backend).
     try:
-        return _line_hits(request, line)
+        return [_line_hits(request, line) for line in lines]
     finally:
         connection.close()
 
@@ -230,8 +231,12 @@ def _search_lines(request: PlanRequest) -> list[list[OfferHit]]:
     )
     if not parallel:
         return [_line_hits(request, line) for line in lines]
-    with ThreadPoolExecutor(max_workers=min(SEARCH_THREADS, len(lines))) as pool:
-        return list(pool.map(lambda line: _line_hits_closing(request, line), lines))
+    threads = min(SEARCH_THREADS, len(lines))
+    shares = [lines[start::threads] for start in range(threads)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        found = list(pool.map(lambda share: _lines_hits_closing(request, share), shares))
+    # Line i is the (i // threads)-th of share i % threads.
+    return [found[index % threads][index // threads] for index in range(len(lines))]
 
 
 def _open_at(territory: Territory, shop_ids: set[int], at: dt.datetime) -> set[int]:

@@ -19,13 +19,18 @@ from django.db import connection
 from cabas.catalog.models import Offer, Product
 
 from .models import SearchDocument
-from .sql import in_list
+from .sql import ShopCodeSql, in_list, shop_code
 
 OFFER_TABLE = Offer._meta.db_table
 PRODUCT_TABLE = Product._meta.db_table
 DOCUMENT_TABLE = SearchDocument._meta.db_table
 # Distance tiers for the relevance blend, nearest first (km); beyond the last: tier 0.
 NEAR_TIERS_KM = (0.5, 1.0, 2.0, 5.0)
+# Shop codes (ShopSnapshot.shop_codes): one byte a shop, "-" for a shop whose offers do
+# not show, else the ASCII digit OPEN_CODE * open + near tier.
+HIDDEN_CODE = ord("-")
+ZERO_CODE = ord("0")
+OPEN_CODE = len(NEAR_TIERS_KM) + 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,14 @@ class OfferScope:
     price_max: int | None
     open_shops: Sequence[int] | None  # None: open-now is not a ranking signal
     near_tiers: Sequence[Sequence[int]] | None  # shops by distance tier, nearest first
+    # One byte per shop id from shop_first on (ShopSnapshot.shop_codes): the shops above as
+    # SQL reads them, by position (cabas.search.sql.shop_code).
+    shop_codes: bytes = b""
+    shop_first: int = 0
+
+    def shop_code(self, column: str = "o.shop_id") -> ShopCodeSql:
+        """SQL of the code of the shop in ``column``: see :func:`cabas.search.sql.shop_code`."""
+        return shop_code(column, self.shop_codes, self.shop_first)
 
 
 class Bucket(NamedTuple):
@@ -102,19 +115,12 @@ def _where(scope: OfferScope, product_ids: Sequence[int] | None = None) -> tuple
                 params += values
             branches.append("(" + " AND ".join(named) + ")")
         parts.append("(" + (" OR ".join(branches) or "1 = 0") + ")")
-    # Given products, read their offers through the product index: a shop list used as
-    # an index (SQLite's planner likes short lists) probes every (shop, product) pair,
-    # 20,000 probes for a page of 70 products in 300 allowed shops. The unary plus keeps
-    # the shop test a filter on both databases.
-    shop_column = "+o.shop_id" if product_ids is not None else "o.shop_id"
-    if scope.allowed_shops is not None:
-        clause, values = in_list(shop_column, scope.allowed_shops)
-        parts.append(clause)
-        params += values
-    elif scope.hidden_shops:
-        clause, values = in_list(shop_column, scope.hidden_shops)
-        parts.append(f"NOT ({clause})")
-        params += values
+    # The allowed and approved shops: a read of the shop's code by position, never an
+    # index (a shop list used as one probed every (shop, product) pair: 20,000 probes
+    # for a page of 70 products in 300 allowed shops).
+    code = scope.shop_code()
+    parts.append(code.shown)
+    params += code.shown_params
     if scope.in_stock:
         parts.append("o.stock > 0")
     if scope.price_min is not None:
@@ -127,8 +133,8 @@ def _where(scope: OfferScope, product_ids: Sequence[int] | None = None) -> tuple
 
 
 def _signals(scope: OfferScope) -> list[tuple[str, list[Any]]]:
-    """The bucket columns, each with its parameters: named shop, stock level, open now,
-    distance tier."""
+    """The bucket columns, each with its parameters: named shop, stock level, and the
+    shop's code (open now and distance tier)."""
     named: tuple[str, list[Any]] = ("1" if scope.named_shops is not None else "0", [])
     if scope.named_shops is not None and scope.products:
         clause, values = in_list("o.shop_id", scope.named_shops)
@@ -137,22 +143,13 @@ def _signals(scope: OfferScope) -> list[tuple[str, list[Any]]]:
         "CASE WHEN o.stock IS NULL THEN 1 WHEN o.stock > 0 THEN 2 ELSE 0 END",
         [],
     )
-    is_open: tuple[str, list[Any]] = ("0", [])
-    if scope.open_shops is not None:
-        clause, values = in_list("o.shop_id", scope.open_shops)
-        is_open = (f"CASE WHEN {clause} THEN 1 ELSE 0 END", values)
-    near: tuple[str, list[Any]] = ("0", [])
-    if scope.near_tiers:
-        whens: list[str] = []
-        near_params: list[Any] = []
-        for tier, shops in enumerate(scope.near_tiers):
-            if shops:
-                clause, values = in_list("o.shop_id", shops)
-                whens.append(f"WHEN {clause} THEN {len(NEAR_TIERS_KM) - tier}")
-                near_params += values
-        if whens:
-            near = (f"CASE {' '.join(whens)} ELSE 0 END", near_params)
-    return [named, stock, is_open, near]
+    code = scope.shop_code()
+    return [
+        named,
+        stock,
+        (f"({code.value}) / {OPEN_CODE}", code.value_params),
+        (f"({code.value}) %% {OPEN_CODE}", code.value_params),
+    ]
 
 
 def offer_buckets(scope: OfferScope) -> list[Bucket]:
@@ -167,7 +164,7 @@ def offer_buckets(scope: OfferScope) -> list[Bucket]:
     )
     with connection.cursor() as cursor:
         cursor.execute(query, signal_params + where_params)
-        return [Bucket._make(row) for row in cursor.fetchall()]
+        return list(map(Bucket._make, cursor.fetchall()))
 
 
 _COLUMNS = "o.id, o.product_id, o.shop_id, o.price_cents, o.stock, o.sku"

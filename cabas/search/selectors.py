@@ -103,9 +103,13 @@ MAX_SHOP_SUGGESTIONS = 3
 
 
 class _Shops:
-    """The shops a search may show, and their distances from the centre."""
+    """The shops a search may show, their distances from the centre and their codes for
+    the offer stage. Read-only once built: one is shared by the searches of a snapshot
+    with the same shop filters (:func:`_shops_for`)."""
 
     def __init__(self, snapshot: ShopSnapshot, filters: SearchFilters) -> None:
+        self.snapshot = snapshot
+        self.with_centre = filters.centre is not None
         ids: set[int] | None = None
         if filters.shop:
             shop_id = snapshot.by_slug.get(filters.shop)
@@ -118,6 +122,21 @@ class _Shops:
         self.allowed: list[int] | None = sorted(ids) if ids is not None else None
         self.all_ids = set(snapshot.shops) if ids is None else ids
         self.share = len(self.all_ids) / max(1, len(snapshot.shops))
+        self.tiers = near_tiers(self.distances) if self.with_centre else None
+        self._codes: dict[tuple[bool, bool], bytes] = {}
+
+    def codes(self, *, open_signal: bool, near: bool) -> bytes:
+        """:meth:`ShopSnapshot.shop_codes` of these shops (``near``: with the distance
+        tiers, when the search has a centre)."""
+        key = (open_signal, near)
+        found = self._codes.get(key)
+        if found is None:
+            found = self._codes[key] = self.snapshot.shop_codes(
+                allowed=self.allowed,
+                open_signal=open_signal,
+                near_tiers=self.tiers if near else None,
+            )
+        return found
 
     def _measure(
         self, snapshot: ShopSnapshot, centre: Point, radius_km: float | None, ids: set[int] | None
@@ -135,6 +154,25 @@ class _Shops:
         if radius_km:
             return {sid for sid, km in self.distances.items() if km <= radius_km}
         return ids
+
+
+# _Shops kept per snapshot (about 100 kB each with 1,000 shops and a centre): a planned
+# list searches its fifteen lines around one start.
+SHOPS_PER_SNAPSHOT = 32
+
+
+def _shops_for(snapshot: ShopSnapshot, filters: SearchFilters) -> _Shops:
+    """The :class:`_Shops` of these filters, built once per snapshot (which is replaced
+    when shops or their open state change): distances to 1,000 shops and their codes cost
+    about 1.5 ms, the same for every search around one point."""
+    key = (filters.shop, filters.open_now, filters.centre, filters.radius_km)
+    derived = snapshot.derived
+    found = derived.get(key)
+    if not isinstance(found, _Shops):
+        if len(derived) >= SHOPS_PER_SNAPSHOT:
+            derived.clear()
+        found = derived[key] = _Shops(snapshot, filters)
+    return found
 
 
 def _named_shops(plan: QueryPlan, allowed: set[int]) -> tuple[list[int], list[WordPlan]]:
@@ -363,7 +401,7 @@ def search_offers(
     snapshot, generation = search_state(territory, at)
     tree = category_tree()
     category_ids = tree.ids_for(filters.category) if filters.category else None
-    shops = _Shops(snapshot, filters)
+    shops = _shops_for(snapshot, filters)
     if category_ids == [] or shops.allowed == []:
         return empty
     text = _TextStage(territory.id, generation, snapshot)
@@ -434,6 +472,7 @@ def search_offers(
         wanted = max(WINDOW_OFFERS, 2 * (offset + limit))
         budget = max(wanted, min(MAX_SCANNED_OFFERS, wanted / max(kept, 0.01)))
         products = window(main_matches, budget, MIN_WINDOW_PRODUCTS)
+    open_shops = None if filters.open_now else snapshot.open_sorted
     scope = OfferScope(
         products=[m.product_id for m in products],
         named_shops=named_shops,
@@ -444,8 +483,10 @@ def search_offers(
         in_stock=filters.in_stock,
         price_min=filters.price_min_cents,
         price_max=filters.price_max_cents,
-        open_shops=None if filters.open_now else snapshot.open_sorted,
-        near_tiers=near_tiers(shops.distances) if filters.centre is not None else None,
+        open_shops=open_shops,
+        near_tiers=shops.tiers,
+        shop_codes=shops.codes(open_signal=open_shops is not None, near=True),
+        shop_first=snapshot.shop_span[0],
     )
     if not scope.products and scope.named_shops is not None and not group_by_product:
         # Browsing a few shops (a shop filter, or a query naming shops and nothing else):
@@ -457,7 +498,14 @@ def search_offers(
         buckets = offer_buckets(scope)
     else:
         # Sorted by price or distance, buckets only count: no ranking signals to compute.
-        buckets = offer_buckets(replace(scope, open_shops=None, near_tiers=None))
+        buckets = offer_buckets(
+            replace(
+                scope,
+                open_shops=None,
+                near_tiers=None,
+                shop_codes=shops.codes(open_signal=False, near=False),
+            )
+        )
     scorer = Scorer(scope, main, named, shops.distances)
     categories_of = {m.product_id: m.category_id for m in main_matches}
     if named_shops is not None and named_products is None:

@@ -15,8 +15,9 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 from django.utils import timezone
@@ -27,6 +28,7 @@ from cabas.shops.models import Shop, ShopClosure, ShopStatus
 from cabas.territories.models import Territory
 
 from .models import SearchIndexState
+from .offers import HIDDEN_CODE, NEAR_TIERS_KM, OPEN_CODE, ZERO_CODE
 from .text import deletion_keys, is_correctable, stem, within_one_edit, words
 
 OPEN_STATE_SECONDS = 60.0
@@ -66,6 +68,10 @@ class ShopSnapshot:
     # The distinct stems of each shop's name (its words of letters), for how much of a
     # name a query covers.
     name_stems: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Lowest and highest id of the territory's shops, approved or not ((0, -1): none).
+    shop_span: tuple[int, int] = (0, -1)
+    # What searches derive from this snapshot alone (cabas.search.selectors._shops_for).
+    derived: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def distances_km(self, centre: Point, ids: Iterable[int] | None = None) -> dict[int, float]:
         """Distance from ``centre`` to each shop (all, or ``ids``). Equirectangular: within a
@@ -78,6 +84,46 @@ class ShopSnapshot:
             x = (lon - lon0) * math.cos((lat + lat0) / 2)
             found[sid] = EARTH_RADIUS_KM * math.hypot(x, lat - lat0)
         return found
+
+    @cached_property
+    def _base_codes(self) -> tuple[bytes, bytes]:
+        """The shop codes of every approved shop, without and with the open signal."""
+        first, last = self.shop_span
+        closed = bytearray([HIDDEN_CODE]) * max(0, last - first + 1)
+        for sid in self.shops:
+            closed[sid - first] = ZERO_CODE
+        with_open = bytearray(closed)
+        for sid in self.open_ids:
+            with_open[sid - first] += OPEN_CODE
+        return bytes(closed), bytes(with_open)
+
+    def shop_codes(
+        self,
+        *,
+        allowed: Iterable[int] | None,
+        open_signal: bool,
+        near_tiers: Sequence[Sequence[int]] | None,
+    ) -> bytes:
+        """What the offer stage reads of each shop, one byte per id from ``shop_span[0]``
+        (:class:`cabas.search.offers.OfferScope`): ``-`` for a shop whose offers do not
+        show (not approved, or not among ``allowed`` shops of this snapshot), else the
+        ASCII digit ``OPEN_CODE * open + near tier``."""
+        base = self._base_codes[1 if open_signal else 0]
+        if allowed is None and not near_tiers:
+            return base
+        first = self.shop_span[0]
+        if allowed is None:
+            codes = bytearray(base)
+        else:
+            codes = bytearray([HIDDEN_CODE]) * len(base)
+            for sid in allowed:
+                codes[sid - first] = base[sid - first]
+        for tier, shops in enumerate(near_tiers or ()):
+            step = len(NEAR_TIERS_KM) - tier
+            for sid in shops:
+                if codes[sid - first] != HIDDEN_CODE:
+                    codes[sid - first] += step
+        return bytes(codes)
 
     def shops_matching(self, stem_text: str, prefix: bool) -> set[int]:
         if not prefix:
@@ -116,23 +162,33 @@ class ShopSnapshot:
 def _fingerprint(territory_id: int) -> tuple[tuple[object, ...], int]:
     """The shops' fingerprint and the generation of the territory's search index.
 
-    One round trip, one pass over the territory's shops: a shop saved bumps the highest
-    updated_at, a shop added or removed changes the count or highest id; a closure added
-    or removed changes its count or highest id. The index generation rides along (0 for a
-    territory never indexed)."""
+    One round trip: a shop saved bumps the highest updated_at, a shop added or removed
+    changes the count or highest id; a closure added or removed changes its count or
+    highest id. The index generation rides along (0 for a territory never indexed). Each
+    aggregate is its own subquery: a MAX alone is one index seek, where three aggregates
+    over one scan read every shop's row (SQLite: 147 → 33 µs for 1,000 shops)."""
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), MAX(id), MAX(updated_at), "  # noqa: S608
+            f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {shop_table} WHERE territory_id = %s), "
+            f"(SELECT MAX(updated_at) FROM {shop_table} WHERE territory_id = %s), "
             f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
             f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s), "
-            f"(SELECT generation FROM {STATE_TABLE} WHERE territory_id = %s) "
-            f"FROM {shop_table} WHERE territory_id = %s",
-            [territory_id] * 4,
+            f"(SELECT generation FROM {STATE_TABLE} WHERE territory_id = %s)",
+            [territory_id] * 6,
         )
         row = cursor.fetchone()
     return tuple(row[:5]), int(row[5] or 0)
+
+
+def data_generation(territory_id: int) -> tuple[object, ...]:
+    """What changes whenever the territory's public shop data or its search index changes:
+    the shops' fingerprint and the index generation, in one small query. The storefront
+    keys its shared caches on it (:mod:`cabas.web.caching`)."""
+    fingerprint, generation = _fingerprint(territory_id)
+    return (*fingerprint, generation)
 
 
 def search_state(territory: Territory, at: dt.datetime | None = None) -> tuple[ShopSnapshot, int]:
@@ -222,4 +278,5 @@ def _build(
             sid: (math.radians(info.lat), math.radians(info.lon)) for sid, info in shops.items()
         },
         name_stems=name_stems,
+        shop_span=(min(every), max(every)) if (every := shops.keys() | hidden) else (0, -1),
     )

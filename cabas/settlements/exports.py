@@ -26,7 +26,7 @@ from cabas.territories.models import Territory
 
 from .flows import VoucherFlow
 from .labels import channel_label, flow_label, formula_text, source_label
-from .selectors import Statement
+from .statement import Statement
 
 BOM = "\ufeff"
 _NUMBER = re.compile(r"^-?\d+(,\d{2})?$")
@@ -85,6 +85,10 @@ def statement_csv(statement: Statement) -> str:
                 _("Livraison (€)"),
                 _("Total (€)"),
                 _("Commission (€)"),
+                _("Payé en boutique (€)"),
+                _("Payé par carte en ligne (€)"),
+                _("Chèques, cartes cadeaux et points (€)"),
+                _("Commission retenue sur le virement (€)"),
             ],
         ],
     )
@@ -104,6 +108,10 @@ def statement_csv(statement: Statement) -> str:
                 euros(sale.delivery_fee_cents),
                 euros(sale.total_cents),
                 euros(sale.commission_cents),
+                euros(0 if sale.by_card else sale.due_cents),
+                euros(sale.due_cents if sale.by_card else 0),
+                euros(sale.tendered_cents),
+                euros(sale.card_fee_cents),
             ]
             for sale in statement.sales
         ),
@@ -142,7 +150,7 @@ def statement_csv(statement: Statement) -> str:
         writer,
         [
             [],
-            [_("Chèques, cartes cadeaux et paiements reçus pour le commerce")],
+            [_("Mouvements du compte du commerce")],
             [
                 _("Écriture"),
                 _("Date"),
@@ -152,6 +160,7 @@ def statement_csv(statement: Statement) -> str:
                 _("Canal"),
                 _("Référence"),
                 _("Montant (€)"),
+                _("Encaissé par"),
             ],
         ],
     )
@@ -167,10 +176,12 @@ def statement_csv(statement: Statement) -> str:
                 channel_label(tender.channel),
                 tender.reference,
                 euros(tender.amount_cents),
+                tender.cashier,
             ]
             for tender in statement.tenders
         ),
     )
+    _card_and_payout_rows(writer, statement)
     totals: list[list[object]] = [
         [],
         [_("Totaux")],
@@ -178,6 +189,12 @@ def statement_csv(statement: Statement) -> str:
         [_("Ventes de marchandises (€)"), euros(statement.goods_cents)],
         [_("Frais de livraison (€)"), euros(statement.delivery_fees_cents)],
         [_("Ventes totales (€)"), euros(statement.sales_cents)],
+        [_("dont payé en boutique (€)"), euros(statement.paid_in_shop_cents)],
+        [_("dont payé par carte en ligne (€)"), euros(statement.paid_by_card_cents)],
+        [
+            _("dont chèques, cartes cadeaux et points (€)"),
+            euros(statement.paid_by_tenders_cents),
+        ],
     ]
     for group in statement.groups:
         label = source_label(group.source)
@@ -189,13 +206,101 @@ def statement_csv(statement: Statement) -> str:
         [_("Cartes cadeaux encaissées (€)"), euros(statement.gift_cards_cents)],
         [_("Fidélité encaissée (€)"), euros(statement.loyalty_cents)],
         [_("Paiements par carte en ligne (€)"), euros(statement.card_payments_cents)],
+        [_("Virés par le prestataire de paiement (€)"), euros(statement.card_transferred_cents)],
+        [_("Remboursés par carte aux clients (€)"), euros(statement.card_refunded_cents)],
+        [_("Paiements par carte encore détenus (€)"), euros(statement.card_held_cents)],
         [_("Commission de la plateforme (€)"), euros(-statement.commission_cents)],
+        [_("dont retenue sur les virements (€)"), euros(statement.commission_withheld_cents)],
+        [_("Commission due par le commerce (€)"), euros(-statement.commission_due_cents)],
+        [_("Autres mouvements (€)"), euros(statement.other_movements_cents)],
         [_("Reversement net (€)"), euros(statement.net_payout_cents)],
-        [_("Autres mouvements, hors reversement (€)"), euros(statement.other_movements_cents)],
+        [_("Solde de début de période (€)"), euros(statement.opening_balance_cents)],
+        [_("Versements effectués (€)"), euros(-statement.payouts_cents)],
+        [_("Solde de fin de période (€)"), euros(statement.closing_balance_cents)],
         [_("Formule"), formula_text()],
     ]
     _rows(writer, totals)
     return buffer.getvalue()
+
+
+def _card_and_payout_rows(writer: Any, statement: Statement) -> None:
+    period = statement.period
+    _rows(
+        writer,
+        [
+            [],
+            [_("Virements par carte envoyés par le prestataire")],
+            [
+                _("Commande"),
+                _("Virement"),
+                _("Envoyé le"),
+                _("Montant viré (€)"),
+                _("Commission retenue (€)"),
+                _("Repris le"),
+            ],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                row.order_id,
+                row.provider_transfer_id,
+                _local(row.sent_at, period),
+                euros(row.amount_cents),
+                euros(row.fee_cents),
+                _local(row.reversed_at, period) if row.reversed_at else "",
+            ]
+            for row in statement.transfers
+        ),
+    )
+    _rows(
+        writer,
+        [
+            [],
+            [_("Remboursements par carte aux clients")],
+            [_("Commande"), _("Remboursement"), _("Remboursé le"), _("Montant (€)")],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                row.order_id,
+                row.provider_refund_id,
+                _local(row.refunded_at, period),
+                euros(row.amount_cents),
+            ]
+            for row in statement.card_refunds
+        ),
+    )
+    _rows(
+        writer,
+        [
+            [],
+            [_("Versements effectués par la plateforme")],
+            [
+                _("Écriture"),
+                _("Date du virement"),
+                _("Référence"),
+                _("Saisi par"),
+                _("Montant (€)"),
+            ],
+        ],
+    )
+    _rows(
+        writer,
+        (
+            [
+                row.transaction_id,
+                row.paid_on.strftime("%d/%m/%Y"),
+                row.reference,
+                row.recorded_by,
+                euros(row.amount_cents),
+            ]
+            for row in statement.payouts
+        ),
+    )
 
 
 FLOW_HEADERS = (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from cabas.backoffice.redemptions.amounts import AmountError, parse_amount_cents
 from cabas.reports.selectors import MAX_PERIOD_DAYS, Period
 from cabas.territories.models import Territory
 
@@ -82,3 +84,34 @@ def period_from_query(
 def period_query(period: Period) -> str:
     """The query string naming ``period`` (for the CSV and PDF links)."""
     return f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+
+
+class PayoutForm(forms.Form):
+    """« Versement effectué »: the amount typed in French, the transfer's date and reference."""
+
+    key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    amount = forms.CharField(
+        label=_("Montant versé (€)"),
+        max_length=20,
+        help_text=_("Par exemple 1 250,00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    paid_on = forms.DateField(
+        label=_("Date du virement"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(
+        label=_("Référence du virement"),
+        max_length=100,
+        help_text=_("Celle du relevé bancaire, pour le rapprochement."),
+    )
+
+    @staticmethod
+    def new_key() -> str:
+        """A fresh key per displayed form: submitting it twice is one payout."""
+        return uuid.uuid4().hex
+
+    def clean_amount(self) -> int:
+        try:
+            return parse_amount_cents(self.cleaned_data.get("amount", ""))
+        except AmountError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None

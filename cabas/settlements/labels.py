@@ -8,18 +8,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
-    from .selectors import Statement
+    from .statement import Statement
 
 SOURCE_LABELS = {
     "voucher": gettext_lazy("Chèque"),
     "gift_card": gettext_lazy("Carte cadeau"),
     "loyalty": gettext_lazy("Fidélité"),
     "card_payment": gettext_lazy("Paiement par carte en ligne"),
+    "card_transfer": gettext_lazy("Virement par le prestataire de paiement"),
+    "card_reversal": gettext_lazy("Virement repris (commande refusée)"),
+    "card_refund": gettext_lazy("Remboursement par carte au client"),
+    "payout": gettext_lazy("Versement de la plateforme"),
     "other": gettext_lazy("Autre mouvement"),
 }
 CHANNEL_LABELS = {
     "in_store": gettext_lazy("en boutique"),
     "online": gettext_lazy("en ligne"),
+    "bank": gettext_lazy("virement"),
 }
 FLOW_LABELS = {
     "funding": gettext_lazy("Dotation du budget"),
@@ -46,11 +51,14 @@ def flow_label(kind: str) -> str:
 
 def formula_text() -> str:
     return _(
-        "Reversement net = chèques + cartes cadeaux + fidélité + paiements par carte en ligne"
-        " − commission. Les ventes sont les commandes retirées ou livrées dans la période ; la"
-        " commission est la somme des commissions de ces commandes ; les encaissements sont les"
-        " mouvements du compte du commerce dans la période. Un montant négatif est dû par le"
-        " commerce à la plateforme."
+        "Ventes = payé en boutique + payé par carte en ligne + chèques, cartes cadeaux et points."
+        " La commission porte sur le total de chaque commande ; sur une commande payée par carte,"
+        " elle est retenue sur le virement du prestataire, à hauteur de la part payée par carte ;"
+        " le reste est dû par le commerce. Solde de la période = chèques, cartes cadeaux et"
+        " fidélité encaissés (nets des remboursements) + paiements par carte encore détenus par"
+        " la plateforme + autres mouvements − commission due. Solde de fin = solde de début +"
+        " solde de la période − versements effectués : ce que la plateforme doit encore au"
+        " commerce ; négatif, ce que le commerce doit à la plateforme."
     )
 
 
@@ -82,6 +90,7 @@ def statement_context(statement: Statement) -> dict[str, Any]:
                 "code_last4": tender.code_last4,
                 "channel_label": channel_label(tender.channel),
                 "amount_cents": tender.amount_cents,
+                "cashier": tender.cashier,
             }
             for tender in statement.tenders
         ],

@@ -19,7 +19,7 @@ from cabas.money import format_money
 
 from .exports import period_label
 from .labels import channel_label, formula_text, source_label
-from .selectors import Statement
+from .statement import Statement
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -82,17 +82,28 @@ def statement_pdf(statement: Statement) -> bytes:
         [_("Ventes de marchandises"), money(statement.goods_cents)],
         [_("Frais de livraison"), money(statement.delivery_fees_cents)],
         [_("Ventes totales"), money(statement.sales_cents)],
+        [_("dont payé en boutique"), money(statement.paid_in_shop_cents)],
+        [_("dont payé par carte en ligne"), money(statement.paid_by_card_cents)],
+        [_("dont chèques, cartes cadeaux et points"), money(statement.paid_by_tenders_cents)],
         [_("Chèques encaissés, dus par les financeurs"), money(statement.vouchers_cents)],
         [_("Cartes cadeaux encaissées"), money(statement.gift_cards_cents)],
         [_("Fidélité encaissée"), money(statement.loyalty_cents)],
         [_("Paiements par carte en ligne"), money(statement.card_payments_cents)],
+        [_("Virés par le prestataire de paiement"), money(statement.card_transferred_cents)],
+        [_("Remboursés par carte aux clients"), money(statement.card_refunded_cents)],
+        [_("Paiements par carte encore détenus"), money(statement.card_held_cents)],
         [_("Commission de la plateforme"), money(-statement.commission_cents)],
-        [_("Reversement net"), money(statement.net_payout_cents)],
+        [_("dont retenue sur les virements"), money(statement.commission_withheld_cents)],
+        [_("Commission due par le commerce"), money(-statement.commission_due_cents)],
     ]
     if statement.other_movements_cents:
-        totals.append(
-            [_("Autres mouvements, hors reversement"), money(statement.other_movements_cents)]
-        )
+        totals.append([_("Autres mouvements"), money(statement.other_movements_cents)])
+    totals += [
+        [_("Reversement net"), money(statement.net_payout_cents)],
+        [_("Solde de début de période"), money(statement.opening_balance_cents)],
+        [_("Versements effectués"), money(-statement.payouts_cents)],
+        [_("Solde de fin de période"), money(statement.closing_balance_cents)],
+    ]
     _table(pdf, [_("Poste"), _("Montant (€)")], totals, (120, 60))
     _line(pdf, formula_text(), size=8, height=4.5)
     pdf.ln(3)
@@ -141,11 +152,69 @@ def statement_pdf(statement: Statement) -> bytes:
     else:
         _line(pdf, _("Aucune commande remise dans la période."))
 
-    _line(pdf, _("Chèques, cartes cadeaux et paiements"), size=12, bold=True)
+    if statement.transfers:
+        _line(pdf, _("Virements par carte envoyés par le prestataire"), size=12, bold=True)
+        _table(
+            pdf,
+            [_("Commande"), _("Virement"), _("Envoyé le"), _("Viré (€)"), _("Commission (€)")],
+            [
+                [
+                    str(row.order_id),
+                    row.provider_transfer_id + (f" ({_('repris')})" if row.reversed_at else ""),
+                    timezone.localtime(row.sent_at, zone).strftime("%d/%m/%Y %H:%M"),
+                    money(row.amount_cents),
+                    money(row.fee_cents),
+                ]
+                for row in statement.transfers
+            ],
+            (20, 60, 30, 35, 35),
+        )
+    if statement.card_refunds:
+        _line(pdf, _("Remboursements par carte aux clients"), size=12, bold=True)
+        _table(
+            pdf,
+            [_("Commande"), _("Remboursement"), _("Remboursé le"), _("Montant (€)")],
+            [
+                [
+                    str(row.order_id),
+                    row.provider_refund_id,
+                    timezone.localtime(row.refunded_at, zone).strftime("%d/%m/%Y %H:%M"),
+                    money(row.amount_cents),
+                ]
+                for row in statement.card_refunds
+            ],
+            (20, 70, 40, 50),
+        )
+    if statement.payouts:
+        _line(pdf, _("Versements effectués par la plateforme"), size=12, bold=True)
+        _table(
+            pdf,
+            [_("Date du virement"), _("Référence"), _("Saisi par"), _("Montant (€)")],
+            [
+                [
+                    row.paid_on.strftime("%d/%m/%Y"),
+                    row.reference,
+                    row.recorded_by,
+                    money(row.amount_cents),
+                ]
+                for row in statement.payouts
+            ],
+            (30, 70, 45, 35),
+        )
+
+    _line(pdf, _("Mouvements du compte du commerce"), size=12, bold=True)
     if statement.tenders:
         _table(
             pdf,
-            [_("Écriture"), _("Date"), _("Origine"), _("Code"), _("Canal"), _("Montant (€)")],
+            [
+                _("Écriture"),
+                _("Date"),
+                _("Origine"),
+                _("Code"),
+                _("Canal"),
+                _("Encaissé par"),
+                _("Montant (€)"),
+            ],
             [
                 [
                     str(tender.transaction_id),
@@ -154,11 +223,12 @@ def statement_pdf(statement: Statement) -> bytes:
                     + (f" « {tender.programme} »" if tender.programme else ""),
                     f"…{tender.code_last4}" if tender.code_last4 else "",
                     channel_label(tender.channel),
+                    tender.cashier,
                     money(tender.amount_cents),
                 ]
                 for tender in statement.tenders
             ],
-            (20, 30, 60, 20, 22, 28),
+            (18, 27, 45, 17, 20, 28, 25),
         )
     else:
         _line(pdf, _("Aucun encaissement dans la période."))

@@ -16,6 +16,7 @@ RESERVED_SLUGS = frozenset(
         "en",
         "fr",
         "healthz",
+        "theme",
         "i18n",
         "espace-commercant",
         "console",
@@ -28,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "manifest.webmanifest",
         "sw.js",
         "offline",
+        "confidentialite",
     }
 )
 

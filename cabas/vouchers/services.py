@@ -318,8 +318,12 @@ def voucher_redeem(
     reference: str,
     idempotency_key: str,
     now: dt.datetime | None = None,
+    actor_id: int | None = None,
+    actor_label: str = "",
 ) -> LedgerTransaction:
     """Spend ``amount_cents`` of a voucher or gift card at ``shop`` (card → merchant receivable).
+
+    ``actor_id`` / ``actor_label`` name who took it at the till (a cashier, an API token).
 
     Checked in this order: amount, code, territory, shop eligibility, expiry; then the
     debit, whose balance check runs on the locked card account inside ``ledger_post``,
@@ -356,6 +360,8 @@ def voucher_redeem(
                 entries=[(card.account, -amount), (merchant, amount)],
                 reference=reference,
                 idempotency_key=f"voucher_redeem:{idempotency_key}",
+                actor_id=actor_id,
+                actor_label=actor_label[:120],
             )
         except LedgerError as error:
             if error.code == "insufficient_funds":

@@ -6,11 +6,13 @@ Every page works as plain HTML; htmx only swaps the shop-list results in place.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import random
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +22,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from cabas.catalog import selectors as catalog_selectors
 from cabas.catalog.models import Category
+from cabas.discovery.jsonld import MAX_LISTED_OFFERS
 from cabas.fulfilment.selectors import earliest_ready_for_shops
 from cabas.shops import hours
 from cabas.shops import selectors as shop_selectors
 from cabas.shops.models import Shop, ShopStatus
-from cabas.shops.selectors import ShopFilters, ShopRow
+from cabas.shops.selectors import ShopRow
 from cabas.territories.models import Territory
 from cabas.territories.selectors import active_territories, territory_by_slug
 
-from . import formatting
+from . import caching, formatting
 from .forms import LocationForm, ShopFilterForm
 
 PAGE_SIZE = 24
@@ -90,32 +93,66 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/index.html", {"territories": territories})
 
 
+def _category_counts(place: Territory, generation: str) -> list[tuple[Category, int]]:
+    return caching.cached(
+        place, "category-counts", generation, lambda: shop_selectors.category_counts(place)
+    )
+
+
+def _open_summary(
+    place: Territory, generation: str, now: dt.datetime
+) -> shop_selectors.OpenSummary:
+    """Which shops are open this minute: thousands of shops' hours are read once a minute
+    for every visitor, not on each request."""
+    return caching.cached(
+        place,
+        "open-summary",
+        generation,
+        lambda: shop_selectors.open_summary(place, now, FEATURED_OPEN_SHOPS),
+        minute=f"{now:%Y%m%d%H%M}",
+    )
+
+
+def _featured(
+    place: Territory, summary: shop_selectors.OpenSummary, now: dt.datetime
+) -> list[ShopRow]:
+    """The featured cards with their open state and ready time, the same for every
+    visitor within the minute."""
+    if summary.open_ids:
+        # A varied handful that changes every hour, the same for everyone within the hour.
+        picker = random.Random(f"{place.pk}:{now:%Y%m%d%H}")
+        chosen = picker.sample(summary.open_ids, min(FEATURED_OPEN_SHOPS, len(summary.open_ids)))
+        featured = sorted(
+            shop_selectors.shop_rows(place, chosen, now), key=lambda row: row.shop.name
+        )
+    else:
+        # At night, the shops that open first are the useful answer.
+        featured = shop_selectors.shop_rows(place, list(summary.opening_first), now)
+    _add_ready_times(featured, now)
+    return featured
+
+
 @require_safe
 @gzip_page
 def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
     now = timezone.now()
-    rows = shop_selectors.shop_search(place, ShopFilters(), at=now)
-    open_rows = [row for row in rows if row.open_state.is_open]
-    if open_rows:
-        # A varied handful that changes every hour, the same for everyone within the hour.
-        picker = random.Random(f"{place.pk}:{now:%Y%m%d%H}")
-        featured = sorted(
-            picker.sample(open_rows, min(FEATURED_OPEN_SHOPS, len(open_rows))),
-            key=lambda row: row.shop.name,
-        )
-    else:
-        # At night, the shops that open first are the useful answer.
-        featured = sorted(
-            (row for row in rows if row.open_state.next_change is not None),
-            key=lambda row: (row.open_state.next_change, row.shop.name),
-        )[:FEATURED_OPEN_SHOPS]
-    _add_ready_times(featured, now)
+    generation = caching.generation_of(place)
+    summary = _open_summary(place, generation, now)
+    featured = caching.cached(
+        place,
+        "featured",
+        generation,
+        lambda: _featured(place, summary, now),
+        minute=f"{now:%Y%m%d%H%M}",
+    )
     families = [
         (category, count)
-        for category, count in shop_selectors.category_counts(place)
+        for category, count in _category_counts(place, generation)
         if category.parent_id is None
     ]
+    map_context = _map_context(place, [], "carte-data")
+    map_context["markers_url"] = reverse("web:territory_markers", args=[place.slug])
     return render(
         request,
         "web/territory_home.html",
@@ -123,12 +160,36 @@ def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
             "territory": place,
             "families": families,
             "featured": featured,
-            "open_count": len(open_rows),
-            "shop_count": len(rows),
+            "open_count": len(summary.open_ids),
+            "shop_count": summary.shop_count,
             "now_local": hours.local_now(place.timezone, now),
-            "map": _map_context(place, [_marker(row.shop) for row in rows], "carte-data"),
+            "map": map_context,
         },
     )
+
+
+@require_safe
+def territory_markers(request: HttpRequest, territory: str) -> HttpResponse:
+    """The map markers of every public shop, ``[[lat, lon, name, "slug/"], ...]``, fetched
+    by the map script of the home page: the same JSON for every visitor, kept (with its
+    gzip form) until a shop changes, and revalidated by browsers with its ETag."""
+    place = _territory(territory)
+    generation = caching.generation_of(place)
+    etag = f'"{generation}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers=headers)
+
+    def encode() -> tuple[bytes, bytes]:
+        markers = shop_selectors.shop_markers(place)
+        body = json.dumps(markers, ensure_ascii=False, separators=(",", ":")).encode()
+        return body, gzip.compress(body, compresslevel=6, mtime=0)
+
+    body, compressed = caching.cached(place, "markers", generation, encode)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = compressed
+    return HttpResponse(body, content_type="application/json", headers=headers)
 
 
 def _category_choices(counted: list[tuple[Category, int]]) -> list[tuple]:
@@ -158,7 +219,8 @@ def _category_choices(counted: list[tuple[Category, int]]) -> list[tuple]:
 @vary_on_headers("HX-Request")
 def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
-    counted = shop_selectors.category_counts(place)
+    generation = caching.generation_of(place)
+    counted = _category_counts(place, generation)
     choices = _category_choices(counted)
     categories = {category.slug: category for category, _ in counted}
     requested = request.GET.get("category", "")
@@ -172,16 +234,26 @@ def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     form.is_valid()
     filters = form.filters()
     now = timezone.now()
-    rows = shop_selectors.shop_search(place, filters, at=now)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    _add_ready_times(list(page.object_list), now)
+    # Only the page shown is read whole; open-now comes from this minute's summary.
+    open_ids = (
+        frozenset(_open_summary(place, generation, now).open_ids) if filters.open_now else None
+    )
+    hits = shop_selectors.shop_search_hits(place, filters, at=now, open_ids=open_ids)
+    page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = shop_selectors.shop_rows(
+        place,
+        [hit.id for hit in page.object_list],
+        now,
+        distances={hit.id: hit.distance_km for hit in page.object_list},
+    )
+    _add_ready_times(page.object_list, now)
     context = {
         "territory": place,
         "form": form,
         "filters": filters,
         "category": categories.get(filters.category),
         "page_obj": page,
-        "count": len(rows),
+        "count": len(hits),
         "problems": form.problems(),
         "now_local": hours.local_now(place.timezone, now),
         "more_filters_open": bool(form.errors),
@@ -255,7 +327,13 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
     # A product may be sold by hundreds of shops: open state, ready time and markup are
     # worked out for the page shown only.
     page = Paginator(rows, SELLERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = catalog_selectors.product_offer_states(place, list(page.object_list), now)
+    # The page's sellers and the first ones, which the JSON-LD lists, are read whole.
+    shown = list(page.object_list)
+    gone = catalog_selectors.product_offers_load(place, [*rows[:MAX_LISTED_OFFERS], *shown])
+    if gone:  # withdrawn between the two reads
+        rows = [row for row in rows if row.offer.pk not in gone]
+        shown = [row for row in shown if row.offer.pk not in gone]
+    shown = catalog_selectors.product_offer_states(place, shown, now)
     ready = earliest_ready_for_shops([row.shop for row in shown], now=now)
     return render(
         request,

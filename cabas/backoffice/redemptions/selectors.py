@@ -102,6 +102,7 @@ class Redemption:
     card: CardInfo | None
     balance_after_cents: int | None
     currency: str
+    cashier: str  # who took it: a cashier's name, "API · <token>", "" online
 
 
 def _redemption_entries(shop: Shop):  # type: ignore[no-untyped-def]
@@ -142,6 +143,7 @@ def shop_redemptions(shop: Shop, *, limit: int = HISTORY_LENGTH) -> list[Redempt
             else None,
             balance_after_cents=None,
             currency=shop.territory.currency,
+            cashier=row.transaction.actor_label,
         )
         for row in rows
     ]
@@ -171,4 +173,5 @@ def shop_redemption(shop: Shop, transaction_id: int) -> Redemption | None:
         card=card,
         balance_after_cents=balance_after,
         currency=shop.territory.currency,
+        cashier=row.transaction.actor_label,
     )

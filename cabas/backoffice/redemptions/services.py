@@ -43,11 +43,15 @@ def in_store_redeem(
     amount_cents: int,
     idempotency_key: str,
     now: dt.datetime | None = None,
+    actor_id: int | None = None,
+    actor_label: str = "",
 ) -> RedeemResult:
     """Debit ``amount_cents`` from the code to the shop's receivable, once per key.
 
     Raises ``VoucherError`` (nothing written) for a bad key, amount or code, a foreign
-    territory, an ineligible shop, an expired, exhausted or short code.
+    territory, an ineligible shop, an expired, exhausted or short code. The cashier
+    (``actor_id`` for a signed-in user, ``actor_label`` their name or the API token's)
+    is kept on the ledger transaction and shown on the receipt and the statement.
     """
     key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
     if not key:
@@ -73,5 +77,18 @@ def in_store_redeem(
         reference=in_store_reference(shop),
         idempotency_key=ledger_key,
         now=now,
+        actor_id=actor_id,
+        actor_label=actor_label,
     )
     return RedeemResult(transaction=posting, replayed=seen)
+
+
+def cashier_label_for_user(user: object) -> str:
+    """The name a signed-in cashier is shown under: full name, else e-mail."""
+    full = getattr(user, "get_full_name", lambda: "")() or ""
+    return (full.strip() or str(getattr(user, "email", "") or ""))[:120]
+
+
+def cashier_label_for_token(name: str) -> str:
+    """An API till is named after its token (« API · Caisse 1 »)."""
+    return f"API · {name}"[:120]

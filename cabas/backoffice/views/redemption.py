@@ -23,7 +23,7 @@ from cabas.vouchers.errors import VoucherError
 from ..access import merchant_view
 from ..redemptions.forms import CodeForm, RedeemForm
 from ..redemptions.selectors import CardCheck, card_check, shop_redemption, shop_redemptions
-from ..redemptions.services import in_store_redeem
+from ..redemptions.services import cashier_label_for_user, in_store_redeem
 from ..selectors import MemberShop
 from .common import render_shop
 
@@ -100,6 +100,8 @@ def redeem(request: HttpRequest, member: MemberShop) -> HttpResponse:
             code=check.code,
             amount_cents=form.cleaned_data["amount"],
             idempotency_key=form.cleaned_data["key"],
+            actor_id=request.user.pk,
+            actor_label=cashier_label_for_user(request.user),
         )
     except VoucherError as error:
         # Raced by another till, or expired meanwhile: show the code as it is now.

@@ -27,9 +27,10 @@ from cabas.courier.models import CourierShop, CourierZone
 from cabas.fulfilment.models import CollectionPoint, CollectionPointShop
 from cabas.ledger.models import LedgerTransaction
 from cabas.pages.models import Announcement, Page
+from cabas.settlements.models import Payout
 from cabas.shops.models import Shop
 from cabas.vouchers.models import GiftCard, ProgrammeStatus, VoucherProgramme
-from cabas.vouchers.services import gift_card_issue, voucher_programme_create
+from cabas.vouchers.services import gift_card_issue, voucher_programme_create, voucher_redeem
 
 from .fixtures import World
 
@@ -185,6 +186,17 @@ TERRITORY_ROUTES: dict[str, Route] = {
     "settlement": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
     "settlement_csv": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
     "settlement_pdf": Route(kwargs=lambda w: {"shop_id": w.shop.pk}, scoped_objects=True),
+    "settlement_payout": Route(
+        kwargs=lambda w: {"shop_id": w.shop.pk},
+        get=False,
+        post=lambda w: {
+            "amount": "1,00",
+            "paid_on": "2026-01-05",
+            "reference": "VIR-ISOLATION",
+            "key": f"isolation-{w.territory.slug}",
+        },
+        scoped_objects=True,
+    ),
     "audit": Route(),
     "programmes": Route(),
     "programme_new": Route(post=_programme_form),
@@ -298,6 +310,7 @@ def _snapshot(world: World) -> dict:
         ),
         "ledger": LedgerTransaction.objects.filter(territory=territory).count(),
         "gift_cards": GiftCard.objects.filter(territory=territory).count(),
+        "payouts": Payout.objects.filter(territory=territory).count(),
     }
 
 
@@ -316,7 +329,15 @@ def vouchers(world_a, world_b) -> None:
             eligible_shops=[world.shop],
             status=ProgrammeStatus.DRAFT,
         )
-        gift_card_issue(territory=world.territory, amount_cents=2500, buyer_email="a@b.fr")
+        card = gift_card_issue(territory=world.territory, amount_cents=2500, buyer_email="a@b.fr")
+        # Something the platform owes the shop, for the payout route.
+        voucher_redeem(
+            code=card.code,
+            shop=world.shop,
+            amount_cents=500,
+            reference="instore:isolation",
+            idempotency_key=f"isolation-{world.shop.pk}",
+        )
 
 
 def test_an_operator_reaches_no_other_territory_in_the_console(

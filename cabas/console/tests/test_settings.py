@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,7 +63,10 @@ def test_settings_change_the_storefront_and_are_logged(operator_client, world_a)
     entry = AuditEntry.objects.get(action="territory.settings")
     assert entry.details["commission_bp"] == {"from": 0, "to": 250}
     home = operator_client.get(f"/{territory.slug}/").content.decode()
-    assert "--brand:#0055a4" in home and "--accent:#ef4135" in home
+    # The colours come from the territory's stylesheet (no inline style under the CSP).
+    theme = operator_client.get(re.search(r'href="(/theme/[^"]+\.css)"', home)[1])
+    assert "--brand:#0055a4" in theme.content.decode()
+    assert "--accent:#ef4135" in theme.content.decode()
     assert "Vos commerces, près de chez vous" in home
     assert 'value="en"' not in home  # English is no longer offered
 

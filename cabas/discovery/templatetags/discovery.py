@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -89,3 +89,31 @@ def open_graph(
     rendered = format_html_join("\n  ", '<meta property="{}" content="{}">', tags)
     card = format_html('\n  <meta name="twitter:card" content="{}">', "summary")
     return mark_safe(rendered + card)  # noqa: S308 (every value escaped by format_html)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: dict[str, Any]) -> SafeString:
+    """``rel=canonical`` (the page itself, in its own language) and its ``hreflang``
+    alternates: one address per language the territory offers (every language outside a
+    territory), French as ``x-default``. Error pages, which resolve to no view, get none."""
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return SafeString("")
+    territory = context.get("territory")
+    offered = territory.language_codes if isinstance(territory, Territory) else None
+    path = request.get_full_path()
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    links = [("canonical", None, request.build_absolute_uri(translate_url(path, current)))]
+    for code, _name in settings.LANGUAGES:
+        if code == settings.LANGUAGE_CODE or offered is None or code in offered:
+            links.append(("alternate", code, request.build_absolute_uri(translate_url(path, code))))
+    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
+    links.append(("alternate", "x-default", default))
+    return format_html_join(
+        "\n  ",
+        '<link rel="{}"{} href="{}">',
+        (
+            (rel, format_html(' hreflang="{}"', code) if code else "", url)
+            for rel, code, url in links
+        ),
+    )

@@ -67,3 +67,26 @@ def inbox(smtp_settings):  # noqa: F811
     controller.start()
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def vapid(settings):
+    """Web push configured with a fresh key pair; loopback http endpoints allowed."""
+    from cabas.habits.vapid import vapid_keys_generate
+
+    private_key, public_key = vapid_keys_generate()
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = private_key
+    settings.WEBPUSH_VAPID_PUBLIC_KEY = public_key
+    settings.WEBPUSH_CONTACT = "mailto:exploitation@cabas.example.org"
+    settings.WEBPUSH_ALLOW_HTTP_LOOPBACK = True
+    return settings
+
+
+@pytest.fixture
+def push_service():
+    from .fake_push import start_fake_push_service
+
+    service = start_fake_push_service()
+    yield service
+    service.server.shutdown()
+    service.server.server_close()

@@ -43,6 +43,7 @@ def test_returning_share_followers_and_converted_alerts(
         offer=offer,
         event_key="stock:1",
         notified_at=timezone.now() - dt.timedelta(days=3),
+        pushed_at=timezone.now() - dt.timedelta(days=3),
     )
     order_for(other_shopper, offer)
     lonely = alert_for_product(user=slow, territory=territory, product_id=offer.product_id)
@@ -67,9 +68,11 @@ def test_returning_share_followers_and_converted_alerts(
         ("Épicerie de Loin", 1),
     ]
     assert (figures.alerts_sent, figures.alerts_converted) == (2, 1)
+    assert figures.alerts_pushed == 1
 
     operator = TerritoryMembershipFactory(territory=territory).user
     client.force_login(operator)
     page = client.get(reverse("console:reports", args=[territory.slug])).content.decode()
     assert "Clients qui reviennent" in page and "67 %" in page
+    assert "alertes envoyées en notification" in page
     assert "Commerces les plus suivis" in page and "Fromagerie du Marché" in page

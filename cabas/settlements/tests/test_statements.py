@@ -156,11 +156,15 @@ def test_csv_parses_back_with_bom_semicolons_and_the_same_totals(territory, shop
     assert by_label["Reversement net (€)"] == [euros(statement.net_payout_cents)]
     assert by_label["Commission de la plateforme (€)"] == [euros(-statement.commission_cents)]
     order_ids = {str(o.pk) for o in activity["collected"]}
-    sales_rows = [row for row in rows if len(row) == 8 and row[0] in order_ids]
+    sales_rows = [row for row in rows if len(row) == 12 and row[0] in order_ids]
     assert len(sales_rows) == 2
     assert sum(int(r[6].replace(",", "")) for r in sales_rows) == statement.sales_cents
-    tender_rows = [row for row in rows if len(row) == 8 and row[2] in {"Chèque", "Carte cadeau"}]
+    # Each sale splits into paid in shop + by card + by vouchers, summing to its total
+    for row in sales_rows:
+        assert sum(int(cell.replace(",", "")) for cell in row[8:11]) == int(row[6].replace(",", ""))
+    tender_rows = [row for row in rows if len(row) == 9 and row[2] in {"Chèque", "Carte cadeau"}]
     assert sorted(r[7] for r in tender_rows) == ["12,50", "7,00", "9,99"]
+    assert by_label["Solde de fin de période (€)"] == [euros(statement.closing_balance_cents)]
 
 
 def test_pdf_is_a_pdf_with_the_shop_name_euro_sign_and_accents(territory, shop, operator, activity):

@@ -74,8 +74,10 @@ def test_territory_home_has_search_categories_open_shops_and_a_compact_map(
     open_section = html.split('id="ouverts-titre"')[1].split('id="carte-titre"')[0]
     assert "Fromagerie Lepic" in open_section and "Librairie du Soir" not in open_section
     assert "Ouvert · ferme à 19 h" in open_section
-    # the map gets compact [lat, lon, name, url] markers for every shop
-    data = json.loads(re.search(r'<script id="carte-data"[^>]*>(.*?)</script>', html, re.S)[1])
+    # the map fetches compact [lat, lon, name, url] markers for every shop from one JSON file
+    assert 'data-markers-url="/paris/commerces/carte.json"' in html
+    assert "carte-data" not in html
+    data = json.loads(client.get("/paris/commerces/carte.json").content)
     assert len(data) == 3
     assert all(len(marker) == 4 for marker in data)
     assert [cheese.lat, cheese.lon, "Fromagerie Lepic", f"{cheese.slug}/"] in data
@@ -114,7 +116,12 @@ def test_base_template_has_landmarks_language_switch_and_attribution(client, par
         " — licence ODbL" in html
     )
     assert "AGPL-3.0-or-later" in html
-    assert "--brand:#1d5e3a" in html
+    assert _theme_css(client, html).startswith(":root{--brand:#1d5e3a;")
+
+
+def _theme_css(client, html: str) -> str:
+    """The territory stylesheet the page links to (colours are never inline)."""
+    return client.get(re.search(r'href="(/theme/[^"]+\.css)"', html)[1]).content.decode()
 
 
 def test_a_pale_territory_colour_is_darkened_for_contrast(client):
@@ -122,7 +129,7 @@ def test_a_pale_territory_colour_is_darkened_for_contrast(client):
 
     html = client.get("/citron/").content.decode()
 
-    colour = re.search(r"--brand:(#[0-9a-f]{6})", html)[1]
+    colour = re.search(r"--brand:(#[0-9a-f]{6})", _theme_css(client, html))[1]
     assert colour != "#ffee00"
     from cabas.web.formatting import contrast_with_white
 
@@ -314,7 +321,7 @@ def test_an_exception_in_a_view_renders_the_500_page(paris, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "shop_search", broken)
+    monkeypatch.setattr(selectors, "shop_search_hits", broken)
     client = Client(raise_request_exception=False)
 
     # When a page using it is asked for

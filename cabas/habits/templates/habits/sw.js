@@ -1,7 +1,7 @@
 /* Cabas service worker (AGPL-3.0-or-later): the app shell from the cache for instant
-   repeat visits, pages from the network, and the shopper's offline page (next pickups
-   and their codes) when the network is gone. */
-"use strict";
+   repeat visits, pages from the network, the shopper's offline page (next pickups
+   and their codes) when the network is gone, and alert notifications (web push). */
+"use strict";{% load i18n %}
 const VERSION = "{{ version|escapejs }}";
 const SHELL = "cabas-shell-" + VERSION;
 const PAGES = "cabas-offline";
@@ -83,4 +83,55 @@ self.addEventListener("fetch", (event) => {
       }))
     );
   }
+});
+
+// Web push: the server sends {title, body, url, icon, tag, lang} (habits/push.py).
+{% translate "Du nouveau dans vos alertes." as fallback_body %}const DEFAULT_NOTIFICATION = { title: "Cabas", body: "{{ fallback_body|escapejs }}", url: "/" };
+
+function notificationData(event) {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  return data && typeof data === "object" ? data : {};
+}
+
+// Only a path of this site is opened: a payload never sends the shopper elsewhere.
+function sameOriginUrl(value) {
+  try {
+    const url = new URL(typeof value === "string" ? value : "/", self.location.origin);
+    return url.origin === self.location.origin ? url.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  const data = notificationData(event);
+  const title = typeof data.title === "string" && data.title ? data.title : DEFAULT_NOTIFICATION.title;
+  const options = {
+    body: typeof data.body === "string" ? data.body : DEFAULT_NOTIFICATION.body,
+    icon: typeof data.icon === "string" ? sameOriginUrl(data.icon) : undefined,
+    tag: typeof data.tag === "string" ? data.tag : undefined,
+    lang: typeof data.lang === "string" ? data.lang : "fr",
+    data: { url: sameOriginUrl(data.url || DEFAULT_NOTIFICATION.url) },
+  };
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// A click focuses a tab already on the page, or opens it.
+function openNotificationUrl(href) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => client.url === href && "focus" in client);
+    if (open) return open.focus();
+    return self.clients.openWindow ? self.clients.openWindow(href) : undefined;
+  });
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const href = sameOriginUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(openNotificationUrl(href));
 });

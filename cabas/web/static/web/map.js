@@ -1,6 +1,8 @@
-// Draws the maps described by [data-map] elements. Markers come from a JSON script tag
-// as compact [lat, lon, name, url] arrays, the URL relative to data-base-url; without
-// JavaScript the page reads the same.
+// Draws the maps described by [data-map] elements. Markers are compact
+// [lat, lon, name, url] arrays, the URL relative to data-base-url: from a JSON script tag
+// (data-markers, a few markers), or fetched from data-markers-url (every shop of the
+// territory: one cached file instead of kilobytes in each page). Without JavaScript, or
+// when the fetch fails, the page reads the same with its link to the list.
 (function () {
   "use strict";
 
@@ -15,9 +17,7 @@
     return box;
   }
 
-  function draw(element) {
-    var source = document.getElementById(element.dataset.markers);
-    var markers = source ? JSON.parse(source.textContent) : [];
+  function draw(element, markers) {
     var centre = (element.dataset.centre || "0,0").split(",").map(Number);
     var zoom = Number(element.dataset.zoom) || 13;
     var colour = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim();
@@ -54,7 +54,22 @@
     }
   }
 
+  function load(element) {
+    if (element.dataset.markersUrl) {
+      fetch(element.dataset.markersUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (markers) { draw(element, markers); })
+        .catch(function () { /* the fallback link stays */ });
+      return;
+    }
+    var source = document.getElementById(element.dataset.markers);
+    draw(element, source ? JSON.parse(source.textContent) : []);
+  }
+
   if (window.L) {
-    document.querySelectorAll("[data-map]").forEach(draw);
+    document.querySelectorAll("[data-map]").forEach(load);
   }
 })();

@@ -1,0 +1,110 @@
+"""Rate limiting of the JSON API, per client IP without a token and per token with one.
+
+Fixed one-minute windows counted in the Django cache (Redis in production, so every
+web instance shares the counts; local memory in tests and development). Each request
+counts against its identity's bucket — the token when a valid Bearer token is given,
+else the client IP (:func:`cabas.accounts.throttle.client_ip`, which honours
+``USE_X_FORWARDED_FOR``) — and a write (POST, PUT, PATCH, DELETE) also against the
+lower write bucket. An invalid token counts against the IP: making up tokens does not
+buy a fresh bucket.
+
+Every response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
+``RateLimit-Reset`` (seconds) for the tightest bucket; past a limit the answer is a
+429 in the API's error shape with ``Retry-After``. Limits come from the settings
+``API_RATE_LIMIT_ANONYMOUS``, ``API_RATE_LIMIT_ANONYMOUS_WRITES``,
+``API_RATE_LIMIT_TOKEN`` and ``API_RATE_LIMIT_TOKEN_WRITES`` (requests a minute).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from cabas.accounts.throttle import client_ip
+from cabas.apitokens.auth import bearer_token
+
+from .errors import error_response
+
+WINDOW_SECONDS = 60
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    limit: int
+    count: int
+    reset_seconds: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.limit
+
+
+def _count(key: str, now: float) -> tuple[int, int]:
+    """Add one to ``key``'s counter for the current window: (count, seconds to reset)."""
+    window_start = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+    cache_key = f"api-rate:{key}:{window_start}"
+    # A little longer than the window, so a counter never vanishes while it is in use.
+    timeout = WINDOW_SECONDS + 5
+    if cache.add(cache_key, 1, timeout):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout)
+            count = 1
+    return count, max(1, math.ceil(window_start + WINDOW_SECONDS - now))
+
+
+def request_buckets(request: HttpRequest, *, now: float | None = None) -> list[Bucket]:
+    """Count ``request`` against its buckets and return them (tightest first)."""
+    moment = time.time() if now is None else now
+    token = bearer_token(request)
+    if token is not None:
+        identity = f"token:{token.pk}"
+        limits = [settings.API_RATE_LIMIT_TOKEN, settings.API_RATE_LIMIT_TOKEN_WRITES]
+    else:
+        identity = f"ip:{client_ip(request)}"
+        limits = [settings.API_RATE_LIMIT_ANONYMOUS, settings.API_RATE_LIMIT_ANONYMOUS_WRITES]
+    names = [("all", limits[0])]
+    if request.method in WRITE_METHODS:
+        names.append(("write", limits[1]))
+    buckets = []
+    for name, limit in names:
+        count, reset = _count(f"{identity}:{name}", moment)
+        buckets.append(Bucket(f"{identity}:{name}", limit, count, reset))
+    return sorted(buckets, key=lambda bucket: (not bucket.exceeded, bucket.remaining))
+
+
+def too_many_requests(bucket: Bucket) -> HttpResponse:
+    response = error_response(
+        "too_many_requests",
+        _("Trop de requêtes : réessayez dans un moment."),
+        429,
+        {
+            "limit": bucket.limit,
+            "window_seconds": WINDOW_SECONDS,
+            "retry_after_seconds": bucket.reset_seconds,
+        },
+    )
+    response["Retry-After"] = str(bucket.reset_seconds)
+    return response
+
+
+def add_headers(response: HttpResponse, bucket: Bucket) -> HttpResponse:
+    response["RateLimit-Limit"] = str(bucket.limit)
+    response["RateLimit-Remaining"] = str(bucket.remaining)
+    response["RateLimit-Reset"] = str(bucket.reset_seconds)
+    return response
