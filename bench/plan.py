@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SQLITE_BENCH = ROOT / "var" / "bench.sqlite3"
 PG_BENCH_DB = "cabas_bench"
 SLUG = "bench-1m"
+SHOPS = 0  # --shops N: the territory bench-plan-N instead
 SEED = 7
 LINES = 15
 MAX_KM = 2.0
@@ -94,6 +95,32 @@ def machine() -> dict[str, str]:
     }
 
 
+def ensure_territory(shops: int) -> None:
+    """Build ``bench-plan-<shops>`` (1M offers over ``shops`` shops) when it is missing."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cabas.search.services import search_index_rebuild
+    from cabas.territories.models import Territory
+
+    call_command("migrate", verbosity=0)
+    if Territory.objects.filter(slug=SLUG).exists():
+        return
+    started = time.perf_counter()
+    call_command(
+        "generate_territory",
+        slug=SLUG,
+        shops=shops,
+        offers_per_shop=1_000_000 // shops,
+        seed=SEED,
+        verbosity=0,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    search_index_rebuild(territory=Territory.objects.get(slug=SLUG))
+    print(f"{SLUG} built in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+
 def child(rounds: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cabas.settings")
     sys.path.insert(0, str(ROOT))
@@ -109,6 +136,8 @@ def child(rounds: int) -> None:
     from cabas.planner.lines import parse_list
     from cabas.territories.models import Territory
 
+    if os.environ.get("BENCH_PLAN_SHOPS"):
+        ensure_territory(int(os.environ["BENCH_PLAN_SHOPS"]))
     territory = Territory.objects.filter(slug=SLUG).first()
     if territory is None:
         raise SystemExit(f"{SLUG} is missing from {connection.vendor}: run bench/search.py first")
@@ -220,7 +249,10 @@ def run(engine: str, url: str, rounds: int) -> dict[str, Any]:
         "DEBUG": "0",
         "LOG_LEVEL": "ERROR",
     }
+    if SHOPS:
+        env["BENCH_PLAN_SHOPS"] = str(SHOPS)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--rounds", str(rounds)]
+    command += ["--shops", str(SHOPS)] if SHOPS else []
     print(f"== {engine}", flush=True)
     done = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
@@ -239,8 +271,18 @@ def main() -> None:
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--shops",
+        type=int,
+        default=0,
+        help="plan over bench-plan-<N>: 1M offers spread over N shops (built when missing); "
+        "default: bench-1m of bench/search.py (1,000 shops)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global SHOPS, SLUG
+    if args.shops:
+        SHOPS, SLUG = args.shops, f"bench-plan-{args.shops}"
     if args.child:
         child(args.rounds)
         return
