@@ -247,6 +247,8 @@ def test_a_top_up_posts_funders_to_budget_once_even_when_replayed(operator_clien
         ("-50", "Le montant ne peut pas être négatif."),
         ("0", "Le montant ajouté doit être supérieur à zéro."),
         ("douze", "Indiquez un montant en euros"),
+        ("12,345", "au plus deux décimales"),
+        ("3.999 €", "au plus deux décimales"),
     ],
 )
 def test_a_bad_top_up_is_refused_and_moves_nothing(operator_client, world_a, amount, message):
