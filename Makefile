@@ -57,10 +57,22 @@ test-postgres: install
 	  echo "== PostgreSQL does not answer at $$url: suite not run on PostgreSQL."; \
 	fi
 
+# The two databases' runs go side by side (each is mostly one busy core: 2 cores hold
+# both); their logs are printed whole, one after the other, and either failing fails.
+# SERIAL=1 runs them one after the other instead.
 test: install lint
-	@echo "== pytest on SQLite"
-	env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@if [ -n "$${SERIAL:-}" ]; then \
+	  echo "== pytest on SQLite" && env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite && \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else \
+	  mkdir -p var; echo "== pytest on SQLite and on PostgreSQL, side by side"; \
+	  ( env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite >var/test-sqlite.log 2>&1 ) & lite=$$!; \
+	  $(MAKE) --no-print-directory test-postgres >var/test-postgres.log 2>&1; pg=$$?; \
+	  wait $$lite; sq=$$?; \
+	  echo "== pytest on SQLite (exit $$sq)"; cat var/test-sqlite.log; \
+	  echo "== pytest on PostgreSQL (exit $$pg)"; cat var/test-postgres.log; \
+	  test $$sq -eq 0 && test $$pg -eq 0; \
+	fi
 	$(MAKE) --no-print-directory smoke
 
 # The production stack on loopback (deploy/smoke.py): PostgreSQL, two gunicorn behind
