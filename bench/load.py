@@ -274,6 +274,9 @@ def main() -> None:
     ensure_database(args.url)
     manage(url, "migrate", "--noinput", "-v0")
     manage(url, "load_demo")
+    # load_demo analyses what it loads; a database kept from an older run may never have
+    # been (autovacuum is off on these machines): the planner needs statistics.
+    manage(url, "shell", "-c", "from cabas.ops.statistics import tables_analyze; tables_analyze()")
     cat = catalogue(url)
     from django.db import connections
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from cabas.catalog.services import taxonomy_sync
 from cabas.catalog.taxonomy import TREE
 from cabas.demo.postal_codes import postal_codes_load
+from cabas.ops.statistics import tables_analyze
 from cabas.territories.models import Territory
 
 from .catalogue_fr import VOCABULARY
@@ -111,4 +112,6 @@ def demo_load(*, data_dir: Path, force: bool = False) -> list[StepReport]:
     reports[0].counts = {"written": changed}
     reports.append(_postal_codes_step(data_dir, force))
     reports.extend(_territory_step(loader, data_dir, force) for loader in TERRITORIES)
+    if not all(report.skipped for report in reports[1:]):
+        tables_analyze()
     return reports

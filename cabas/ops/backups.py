@@ -25,6 +25,8 @@ from typing import Any
 
 from django.db import connections
 
+from cabas.ops.statistics import tables_analyze
+
 MANIFEST = "manifest.json"
 
 
@@ -216,6 +218,9 @@ def backup_restore(path: Path, alias: str = "default") -> dict[str, Any]:
         )
         if completed.returncode != 0:
             raise BackupError("pg_restore failed: " + completed.stderr.decode(errors="replace"))
+        # A dump carries no planner statistics: without them the restored site would
+        # plan every query as if its tables were empty.
+        tables_analyze(using=alias)
     return manifest_diff(backup.manifest, alias)
 
 

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from cabas.demo.errors import DemoDataError
 from cabas.demo.synthetic import SyntheticSpec, TerritoryExists, territory_generate
 from cabas.geo.distance import Point
+from cabas.ops.statistics import tables_analyze
 from cabas.territories.models import RESERVED_SLUGS
 
 PARIS = "48.8566,2.3522"
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         if counts.skipped:
             self.stdout.write(f"{slug} : déjà généré avec ces paramètres, rien à faire.")
             return
+        tables_analyze()
         verb = "remplacé" if counts.replaced else "créé"
         self.stdout.write(
             f"{slug} {verb} : {counts.shops} commerces, {counts.products} produits, "
