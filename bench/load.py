@@ -196,8 +196,10 @@ def client(port: int, cat: dict, schedule: Schedule, seed: int, out: list, lock)
             response = conn.getresponse()
             payload = response.read()
             status = response.status
-            if status == 409 and b"out_of_stock" in payload:
-                status = "409 out_of_stock"
+            if status >= 400:
+                # The API's error code (DESIGN.md error shape) names the answer.
+                with contextlib.suppress(ValueError, TypeError, KeyError):
+                    status = f"{status} {json.loads(payload)['error']['code']}"
         except (OSError, http.client.HTTPException) as exc:
             status = type(exc).__name__
             conn.close()

@@ -367,7 +367,12 @@ def child(args: argparse.Namespace) -> None:
     if connection.vendor == "postgresql":
         # The rebuild replaced every row: measure the live index, not its dead tuples.
         with connection.cursor() as cursor:
-            for table in ("search_searchdocument", "search_searchterm", "search_searchtermkey"):
+            for table in (
+                "search_searchdocument",
+                "search_searchterm",
+                "search_searchtermkey",
+                "search_searchstemrank",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
     index_mb, offer_index_mb = table_sizes()
     log(f"index reconstruit en {build_s:.1f} s ({index_mb:.1f} Mo)")

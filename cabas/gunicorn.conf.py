@@ -1,10 +1,22 @@
 """Production gunicorn settings: ``gunicorn -c cabas/gunicorn.conf.py cabas.wsgi:application``.
 
-Sized for a small host (2 cores by default): one worker process per core (one more on
-PostgreSQL), each with a few threads so that keep-alive connections and requests waiting
-on the database do not hold a whole process. Search and most pages are CPU-bound Python, so
-with SQLite more processes than cores only add context switches; threads are the cheap way to
-overlap database waits.
+Sized for a small host (2 cores by default).
+
+With SQLite, single-threaded *sync* workers, one per core plus one: all the work (the
+database's too) runs inside the worker, and a sync worker takes a connection only when it
+is idle (it blocks in ``accept`` on the shared socket), so requests spread over the
+processes by themselves. Threaded workers (``gthread``) keep connections alive and pin
+each one to the process that accepted it: measured with 8 keep-alive connections on
+2 workers x 2 threads, one run in five gave all of them to one worker, which then used
+about one core (the GIL) while the other idled — the 1.30 of 2 cores and 199 search
+requests/s of a benchmark run. A sync worker answers ``Connection: close``; nginx opens
+a new loopback connection per request, which measured no dearer in server CPU per search.
+
+With PostgreSQL a worker spends part of each request waiting for the database server,
+which threads overlap: one threaded process per core plus one, two threads each
+(2 workers x 4 threads: 180 search requests/s, like 2 x 2, where 3 x 2 gave 241 on
+2 cores, PostgreSQL on the same host). Sync workers (5 x 1) measured 0.5 to 1 ms more
+server CPU per search there, on a loaded machine.
 
 The application is loaded once in the master (``preload_app``) with its URL
 configuration and views imported, then every object alive at that point is moved out of
@@ -23,22 +35,19 @@ import gc
 import os
 from typing import Any
 
-# Keep each thread's SQLite connection between requests (read by cabas/settings.py when
+# Keep each worker's SQLite connection between requests (read by cabas/settings.py when
 # the application loads, after this file): opening one costs the PRAGMAs and a parse of
-# the whole schema, more than a search. The thread pool is fixed, so no connection leaks.
+# the whole schema, more than a search. Workers and their threads are a fixed set, so no
+# connection leaks.
 os.environ.setdefault("SQLITE_CONN_MAX_AGE", "600")
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# With PostgreSQL a worker spends part of each request waiting for the database server,
-# and its threads did not fill that wait (2 workers x 4 threads:
-# 180 search requests/s, like 2 x 2) where a third process did (3 x 2: 241 requests/s on
-# 2 cores, PostgreSQL on the same host). SQLite work runs inside the worker: one per core.
 _CORES = os.cpu_count() or 2
 _ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-workers = int(os.environ.get("GUNICORN_WORKERS", str(_CORES + 1 if _ON_POSTGRES else _CORES)))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+workers = int(os.environ.get("GUNICORN_WORKERS", str(_CORES + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "2" if _ON_POSTGRES else "1"))
 worker_class = "gthread" if threads > 1 else "sync"
-keepalive = 5
+keepalive = 5  # gthread workers only: a sync worker closes each connection
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Recycle workers now and then, so that a slow leak cannot grow without bound.

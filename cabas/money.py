@@ -1,4 +1,5 @@
-"""Money is integer cents plus a currency code; never a float. Formatting goes through Babel."""
+"""Money is integer cents plus a currency code; never a float. Formatting goes through Babel;
+what people type is read by :func:`parse_price_to_cents` (forms: :class:`EurosField`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 from decimal import Decimal
 
 from babel.numbers import format_currency
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 _PRICE_RE = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:€|eur|euros?)?\s*$", re.IGNORECASE)
 
@@ -24,3 +27,30 @@ def parse_price_to_cents(text: str) -> int | None:
         return None
     units, decimals = match.group(1), (match.group(2) or "0").ljust(2, "0")
     return int(units) * 100 + int(decimals)
+
+
+# "12,345" or "3.999 €": a decimal amount finer than the cent.
+_MORE_THAN_CENTS = re.compile(r"^\s*\d[\d\s\u00a0]*[.,]\d{3,}\s*€?\s*$")
+
+
+class EurosField(forms.CharField):
+    """An amount typed as a person does (``2,50``, ``2.5 €``) → integer cents."""
+
+    default_error_messages = {
+        "invalid": _("Indiquez un montant en euros, par exemple 3,50."),
+        "negative": _("Le montant ne peut pas être négatif."),
+        "precision": _("Un montant en euros a au plus deux décimales (centimes)."),
+    }
+
+    def to_python(self, value: object) -> int:  # type: ignore[override]
+        text = super().to_python(value)
+        if text is None or text in self.empty_values:
+            return 0
+        if text.strip().startswith("-"):
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        cents = parse_price_to_cents(text)
+        if cents is None:
+            if _MORE_THAN_CENTS.search(text):
+                raise forms.ValidationError(self.error_messages["precision"], code="precision")
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return cents

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (policy: cabas/web/csp.py).
-    "csp.middleware.CSPMiddleware",
+    "cabas.web.csp_middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware: a cross-origin preflight is answered as it arrives.
     "corsheaders.middleware.CorsMiddleware",

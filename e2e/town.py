@@ -8,10 +8,7 @@ through the factories and the public services, as the demo loader does.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-
-from django.test import Client
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Product
@@ -26,11 +23,10 @@ from cabas.factories import (
     UserFactory,
 )
 from cabas.orders.models import Order
-from cabas.orders.requests import CheckoutRequest, LineRequest
-from cabas.orders.services import checkout_place
 from cabas.search.services import search_index_rebuild
 from cabas.shops.models import Shop
 from cabas.territories.models import Territory
+from cabas.testing.fixtures import login, place_order
 
 PASSWORD = "motdepasse-solide-42"  # noqa: S105 (test account)
 
@@ -126,17 +122,7 @@ def build_town(*, photo_url: str = "") -> Town:
     TerritoryMembershipFactory(territory=territory, user=operator)
     shopper = UserFactory(email="claire@example.org", password=PASSWORD)
     offer = first_product.offers.get(shop=shop)
-    checkout = checkout_place(
-        request=CheckoutRequest(
-            idempotency_key=uuid.uuid4().hex,
-            user_id=shopper.pk,
-            email=shopper.email,
-            phone="06 12 34 56 78",
-            name="Claire Martin",
-            lines=(LineRequest(offer.pk, 2),),
-        ),
-        cart=None,
-    ).checkout
+    order = place_order(offer, 2, user=shopper, name="Claire Martin")
     return Town(
         territory=territory,
         shop=shop,
@@ -144,13 +130,11 @@ def build_town(*, photo_url: str = "") -> Town:
         shopper=shopper,
         merchant=merchant,
         operator=operator,
-        order=checkout.orders.get(),
+        order=order,
     )
 
 
 def session_cookie(user: User, base_url: str) -> dict[str, str]:
     """A signed-in session for ``user``, as a cookie for a browser context."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
+    cookie = login(user).cookies["sessionid"]
     return {"name": "sessionid", "value": cookie.value, "url": base_url}

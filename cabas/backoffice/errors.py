@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from cabas.errors import DomainError
 
 
-class BackofficeError(Exception):
+class BackofficeError(DomainError):
+    """A refused back-office change; ``field`` names the form field at fault."""
+
     status = 400
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, details: Any = None
-    ) -> None:
-        self.code = code
-        self.message = message
-        self.field = field
-        self.details = details
-        super().__init__(f"{code}: {message}")
 
 
 class JoinError(BackofficeError):

@@ -34,9 +34,9 @@ from .selectors import CartSummary, cart_summary
 from .services import (
     CartChange,
     cart_choose_fulfilment,
+    cart_fill,
     cart_get,
     cart_get_or_create,
-    cart_lines_update,
     cart_refresh,
     cart_set_delivery_address,
 )
@@ -253,14 +253,18 @@ def cart_get_view(request: HttpRequest) -> dict[str, Any]:
 )
 def cart_post_view(request: HttpRequest, payload: CartIn) -> dict[str, Any]:
     require_csrf_for_session_user(request)
-    cart = cart_get_or_create(session=request.session, user=_user(request))
+    contents = None
     try:
         if payload.lines is not None:
-            cart_lines_update(
-                cart=cart,
+            # What was written answers the request: nothing is read back.
+            cart, contents = cart_fill(
+                session=request.session,
+                user=_user(request),
                 lines=[line.dict() for line in payload.lines],
                 replace=payload.mode == "replace",
             )
+        else:
+            cart = cart_get_or_create(session=request.session, user=_user(request))
         if payload.delivery_address is not None or payload.delivery_postcode is not None:
             cart_set_delivery_address(
                 cart=cart,
@@ -281,7 +285,7 @@ def cart_post_view(request: HttpRequest, payload: CartIn) -> dict[str, Any]:
                 option=choice.option or "",
                 slot_start=parse_slot_start(choice.slot),
             )
+            contents = None  # the choices changed: read them
     except (CartError, FulfilmentError) as error:
         raise api_error(error) from error
-    cart.refresh_from_db()
-    return cart_out(cart_summary(cart, now=timezone.now()), [])
+    return cart_out(cart_summary(cart, now=timezone.now(), contents=contents), [])

@@ -19,16 +19,19 @@ from cabas.fulfilment.errors import FulfilmentError
 from cabas.fulfilment.models import FulfilmentMethod
 from cabas.fulfilment.selectors import (
     FulfilmentOption,
+    ShopFacts,
     ShopFulfilmentView,
     choose_slot,
     delivery_quote,
     fulfilment_for_shops,
+    shop_facts,
+    shop_facts_annotations,
 )
 from cabas.fulfilment.wording import ready_text, slot_label
 from cabas.shops.models import Shop
 
 from .models import Cart, CartLine
-from .services import SESSION_CART_KEY
+from .services import SESSION_CART_KEY, CartContents
 
 
 def cart_version(lines: Iterable[tuple[int, int, int]]) -> str:
@@ -167,23 +170,44 @@ class CartSummary:
         return bool(self.groups) and not any(group.problem for group in self.groups)
 
 
-def cart_summary(cart: Cart | None, *, now: dt.datetime | None = None) -> CartSummary:
-    """The cart grouped by shop, each with its chosen (or earliest) slot; constant queries."""
-    moment = now or timezone.now()
+def cart_summary(
+    cart: Cart | None, *, now: dt.datetime | None = None, contents: CartContents | None = None
+) -> CartSummary:
+    """The cart grouped by shop, each with its chosen (or earliest) slot; constant queries.
+
+    ``contents``, what a write just left in the cart (:func:`cart_fill`), spares
+    reading the lines, the choices and the shops' fulfilment settings back.
+    """
+    moment = now or (contents.moment if contents else timezone.now())
     if cart is None:
         return CartSummary(cart=None)
-    lines = list(
-        cart.lines.select_related("offer__product", "offer__shop__territory").order_by(
-            "offer__shop__name", "added_at", "pk"
+    facts: dict[int, ShopFacts] | None = None
+    if contents is not None:
+        lines = sorted(
+            contents.lines,
+            key=lambda line: (line.offer.shop.name, line.added_at, line.pk or 0),
         )
-    )
+        choices = {choice.shop_id: choice for choice in contents.choices}
+        facts = contents.facts
+    else:
+        lines = list(
+            cart.lines.select_related(
+                "offer__product", "offer__shop__territory", "offer__shop__fulfilment"
+            )
+            .annotate(**shop_facts_annotations('"catalog_offer"."shop_id"', now=moment))
+            .order_by("offer__shop__name", "added_at", "pk")
+        )
+        if lines:
+            facts = {line.offer.shop_id: shop_facts(line, line.offer.shop) for line in lines}
+            choices = {choice.shop_id: choice for choice in cart.choices.all()}
     if not lines:
         return CartSummary(cart=cart)
+    if cart.territory_id == lines[0].offer.shop.territory_id:
+        cart.territory = lines[0].offer.shop.territory  # already read: no query for it
     shops: dict[int, Shop] = {}
     for line in lines:
         shops.setdefault(line.offer.shop_id, line.offer.shop)
-    views = fulfilment_for_shops(list(shops.values()), now=moment)
-    choices = {choice.shop_id: choice for choice in cart.choices.all()}
+    views = fulfilment_for_shops(list(shops.values()), now=moment, facts=facts)
     groups: dict[int, CartGroup] = {}
     for line in lines:
         shop = shops[line.offer.shop_id]

@@ -14,15 +14,23 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Offer
+from cabas.fulfilment.selectors import ShopFacts
 from cabas.money import format_money
 
 from .errors import CartError
 from .models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine, CartShopChoice
-from .validation import check_buyable, offers_by_id, parse_offer_id, parse_quantity
+from .validation import (
+    check_buyable,
+    offers_by_id,
+    offers_shop_facts,
+    parse_offer_id,
+    parse_quantity,
+)
 
 SESSION_CART_KEY = "cart_id"
 
@@ -71,12 +79,8 @@ def _stock_error(offer: Offer, wanted: int) -> CartError | None:
     )
 
 
-def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: bool) -> Cart:
-    """Set (``replace``) or add to the cart's lines ``[{offer_id, quantity}]``, all or nothing.
-
-    With ``replace`` the lines sent become the whole cart; otherwise each quantity
-    is added to what the cart already holds for that offer.
-    """
+def _parse_lines(lines: Sequence[dict[str, Any]]) -> dict[int, int]:
+    """``[{offer_id, quantity}]`` as offer id → quantity (the same offer twice adds up)."""
     if not isinstance(lines, list | tuple):
         raise CartError("lines_invalid", _("Les lignes du panier sont illisibles."))
     wanted: dict[int, int] = {}
@@ -86,6 +90,123 @@ def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: b
         offer_id = parse_offer_id(raw.get("offer_id"))
         quantity = parse_quantity(raw.get("quantity"), offer_id=offer_id)
         wanted[offer_id] = wanted.get(offer_id, 0) + quantity
+    return wanted
+
+
+def _check_size(line_count: int) -> None:
+    if line_count > MAX_CART_LINES:
+        raise CartError(
+            "cart_too_large",
+            _("Un panier compte au plus %(max)d articles différents.") % {"max": MAX_CART_LINES},
+        )
+
+
+def _check_wanted(
+    offers: dict[int, Offer], wanted: dict[int, int], *, territory_id: int | None
+) -> int:
+    """Raise unless every wanted offer may be bought in that quantity; its territory."""
+    territory = check_buyable(offers, sorted(wanted), territory_id=territory_id)
+    for offer_id, quantity in sorted(wanted.items()):
+        error = _stock_error(offers[offer_id], quantity)
+        if error is not None:
+            raise error
+    return territory
+
+
+@dataclass(frozen=True)
+class CartContents:
+    """A cart as just written: its lines (each with ``offer`` and the offer's
+    ``product`` and ``shop.territory`` loaded), its fulfilment choices and the
+    fulfilment facts of its shops read for ``moment``; what :func:`cart_summary`
+    would otherwise read back."""
+
+    lines: list[CartLine]
+    choices: list[CartShopChoice]
+    facts: dict[int, ShopFacts]
+    moment: dt.datetime
+
+
+def cart_fill(
+    *,
+    session: SessionBase,
+    user: User | None,
+    lines: Sequence[dict[str, Any]],
+    replace: bool,
+    now: dt.datetime | None = None,
+) -> tuple[Cart, CartContents | None]:
+    """:func:`cart_get_or_create` then :func:`cart_lines_update`, with what was written.
+
+    A shopper without a cart gets one created with its lines in one transaction
+    (nothing is created when a line is refused). The contents are None when the
+    lines are unchanged or emptied.
+    """
+    wanted = _parse_lines(lines)
+    moment = now or timezone.now()
+    cart = cart_get(session=session, user=user)
+    if cart is None and wanted:
+        created = _cart_create_with(session=session, user=user, wanted=wanted, moment=moment)
+        if created is not None:
+            return created
+    if cart is None:
+        cart = cart_get_or_create(session=session, user=user)
+    return cart, _lines_write(cart, wanted, replace=replace, moment=moment)
+
+
+def _cart_create_with(
+    *, session: SessionBase, user: User | None, wanted: dict[int, int], moment: dt.datetime
+) -> tuple[Cart, CartContents] | None:
+    """A new cart holding ``wanted``; None when the user's cart was created meanwhile."""
+    _check_size(len(wanted))
+    offers = offers_by_id(wanted, fulfilment_at=moment)
+    territory_id = _check_wanted(offers, wanted, territory_id=None)
+    signed_in = user is not None and user.is_authenticated
+    try:
+        with transaction.atomic():
+            cart = Cart.objects.create(user=user if signed_in else None, territory_id=territory_id)
+            _territory_known(cart, offers)
+            lines = CartLine.objects.bulk_create(
+                [
+                    CartLine(
+                        territory_id=territory_id,
+                        cart=cart,
+                        offer=offers[offer_id],
+                        quantity=quantity,
+                        unit_price_cents=offers[offer_id].price_cents,
+                    )
+                    for offer_id, quantity in wanted.items()
+                ]
+            )
+    except IntegrityError:
+        if not signed_in:
+            raise
+        return None  # created meanwhile by another request of the same user
+    if not signed_in:
+        session[SESSION_CART_KEY] = cart.pk
+    return cart, CartContents(lines, [], offers_shop_facts(offers.values()), moment)
+
+
+def _territory_known(cart: Cart, offers: dict[int, Offer]) -> None:
+    """Give ``cart`` its territory as read with the offers: no query to show it."""
+    for offer in offers.values():
+        if offer.shop.territory_id == cart.territory_id:
+            cart.territory = offer.shop.territory
+            return
+
+
+def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: bool) -> Cart:
+    """Set (``replace``) or add to the cart's lines ``[{offer_id, quantity}]``, all or nothing.
+
+    With ``replace`` the lines sent become the whole cart; otherwise each quantity
+    is added to what the cart already holds for that offer.
+    """
+    _lines_write(cart, _parse_lines(lines), replace=replace, moment=None)
+    return cart
+
+
+def _lines_write(
+    cart: Cart, wanted: dict[int, int], *, replace: bool, moment: dt.datetime | None
+) -> CartContents | None:
+    """Write ``wanted`` into ``cart``; with ``moment``, answer what the cart then holds."""
     with transaction.atomic():
         existing = {line.offer_id: line for line in cart.lines.all()}
         if not replace:
@@ -95,31 +216,26 @@ def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: b
         for offer_id, quantity in wanted.items():
             parse_quantity(quantity, offer_id=offer_id)
         final_ids = set(wanted) | (set() if replace else set(existing))
-        if len(final_ids) > MAX_CART_LINES:
-            raise CartError(
-                "cart_too_large",
-                _("Un panier compte au plus %(max)d articles différents.")
-                % {"max": MAX_CART_LINES},
-            )
+        _check_size(len(final_ids))
         if not wanted:
             if replace:
                 cart_clear(cart=cart)
-            return cart
-        offers = offers_by_id(wanted)
+            return None
+        # A cart that never had lines, or lost them all with their offers, has its
+        # territory set only in the second case: only then may choices be left.
+        with_choices = moment is not None and (existing or cart.territory_id)
+        choices = list(cart.choices.all()) if with_choices else []
+        offers = offers_by_id(final_ids if moment else wanted, fulfilment_at=moment)
         base_territory = None if replace or not existing else cart.territory_id
-        territory_id = check_buyable(offers, sorted(wanted), territory_id=base_territory)
-        for offer_id, quantity in sorted(wanted.items()):
-            error = _stock_error(offers[offer_id], quantity)
-            if error is not None:
-                raise error
-        if replace:
+        territory_id = _check_wanted(offers, wanted, territory_id=base_territory)
+        if replace and not set(existing) <= set(wanted):
             cart.lines.exclude(offer_id__in=list(wanted)).delete()
-        CartLine.objects.bulk_create(
+        written = CartLine.objects.bulk_create(
             [
                 CartLine(
                     territory_id=territory_id,
                     cart=cart,
-                    offer_id=offer_id,
+                    offer=offers[offer_id],
                     quantity=quantity,
                     unit_price_cents=offers[offer_id].price_cents,
                 )
@@ -132,8 +248,33 @@ def cart_lines_update(*, cart: Cart, lines: Sequence[dict[str, Any]], replace: b
         if cart.territory_id != territory_id:
             cart.territory_id = territory_id
             cart.save(update_fields=["territory", "updated_at"])
-        _drop_orphan_choices(cart)
-    return cart
+        _territory_known(cart, offers)
+        if moment is None:
+            _drop_orphan_choices(cart)
+            return None
+        shop_ids = {offers[offer_id].shop_id for offer_id in final_ids if offer_id in offers}
+        orphans = [choice.pk for choice in choices if choice.shop_id not in shop_ids]
+        if orphans:
+            CartShopChoice.objects.filter(pk__in=orphans).delete()
+    final: list[CartLine] = []
+    for line in written:
+        kept = existing.get(line.offer_id)
+        if kept is not None:  # the row keeps its id and the time it was first added
+            kept.quantity, kept.unit_price_cents = line.quantity, line.unit_price_cents
+            line = kept
+        line.offer = offers[line.offer_id]
+        final.append(line)
+    if not replace:
+        for offer_id, line in existing.items():
+            if offer_id not in wanted and offer_id in offers:  # (an offer deleted meanwhile)
+                line.offer = offers[offer_id]
+                final.append(line)
+    return CartContents(
+        final,
+        [choice for choice in choices if choice.pk not in orphans],
+        offers_shop_facts(offers.values()),
+        moment,
+    )
 
 
 def cart_line_remove(*, cart: Cart, offer_id: int) -> None:

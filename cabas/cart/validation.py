@@ -5,12 +5,14 @@ Each failure names the line it concerns and says, in French, what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from cabas.catalog.models import Offer
+from cabas.fulfilment.selectors import ShopFacts, shop_facts, shop_facts_annotations
 from cabas.shops.models import ShopStatus
 
 from .errors import CartError
@@ -62,14 +64,27 @@ def parse_offer_id(value: Any) -> int:
     return value
 
 
-def offers_by_id(offer_ids: Iterable[int]) -> dict[int, Offer]:
-    """The offers with their shop, territory and product, in one query."""
-    return {
-        offer.pk: offer
-        for offer in Offer.objects.filter(pk__in=set(offer_ids)).select_related(
-            "shop__territory", "product"
+def offers_by_id(
+    offer_ids: Iterable[int], *, fulfilment_at: dt.datetime | None = None
+) -> dict[int, Offer]:
+    """The offers with their shop, territory and product, in one query.
+
+    With ``fulfilment_at`` (the moment the slots are worked out for), the same query
+    also reads what the fulfilment of their shops needs (:func:`offers_shop_facts`).
+    """
+    queryset = Offer.objects.filter(pk__in=set(offer_ids)).select_related(
+        "shop__territory", "product"
+    )
+    if fulfilment_at is not None:
+        queryset = queryset.select_related("shop__fulfilment").annotate(
+            **shop_facts_annotations('"catalog_offer"."shop_id"', now=fulfilment_at)
         )
-    }
+    return {offer.pk: offer for offer in queryset}
+
+
+def offers_shop_facts(offers: Iterable[Offer]) -> dict[int, ShopFacts]:
+    """Shop id → its fulfilment facts, from offers read with ``fulfilment_at``."""
+    return {offer.shop_id: shop_facts(offer, offer.shop) for offer in offers}
 
 
 def check_buyable(

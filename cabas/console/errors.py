@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from cabas.errors import DomainError
 
-class ConsoleError(Exception):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.field = field
-        super().__init__(f"{code}: {message}")
+
+class ConsoleError(DomainError):
+    """A refused console change; ``field`` names the form field at fault."""

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cabas.money import parse_price_to_cents
+from cabas.money import EurosField
 from cabas.pages.models import Announcement
 
 from .selectors import category_choices
@@ -48,33 +48,6 @@ class PercentField(forms.CharField):
         if bp is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return bp
-
-
-# "12,345" or "3.999 €": a decimal amount finer than the cent.
-_MORE_THAN_CENTS = re.compile(r"^\s*\d[\d\s\u00a0]*[.,]\d{3,}\s*€?\s*$")
-
-
-class EurosField(forms.CharField):
-    """An amount typed as a person does (``2,50``, ``2.5 €``) → integer cents."""
-
-    default_error_messages = {
-        "invalid": _("Indiquez un montant en euros, par exemple 3,50."),
-        "negative": _("Le montant ne peut pas être négatif."),
-        "precision": _("Un montant en euros a au plus deux décimales (centimes)."),
-    }
-
-    def to_python(self, value):  # type: ignore[no-untyped-def]
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return 0
-        if text.strip().startswith("-"):
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        cents = parse_price_to_cents(text)
-        if cents is None:
-            if _MORE_THAN_CENTS.search(text):
-                raise forms.ValidationError(self.error_messages["precision"], code="precision")
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return cents
 
 
 class TerritoryCreateForm(forms.Form):

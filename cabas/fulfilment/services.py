@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -30,20 +30,31 @@ class SlotBooking:
     capacity: int
 
 
-def slots_book(*, bookings: Iterable[SlotBooking]) -> None:
-    """Take one place per booking (several bookings of one slot add up) or raise."""
+def slots_book(
+    *,
+    bookings: Iterable[SlotBooking],
+    counted: Collection[tuple[str, dt.datetime]] = (),
+) -> None:
+    """Take one place per booking (several bookings of one slot add up) or raise.
+
+    ``counted``: ``(target, starts_at)`` of slots whose counter row was read (counter
+    rows are never deleted): not created again. A row missing all the same makes the
+    guarded update refuse, as for a full slot: never a place too many.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Slot bookings must run inside transaction.atomic().")
     counts = Counter(bookings)
     if not counts:
         return
-    SlotLoad.objects.bulk_create(
-        [
-            SlotLoad(territory_id=b.territory_id, target=b.target, starts_at=b.starts_at)
-            for b in counts
-        ],
-        ignore_conflicts=True,
-    )
+    missing = [b for b in counts if (b.target, b.starts_at) not in counted]
+    if missing:
+        SlotLoad.objects.bulk_create(
+            [
+                SlotLoad(territory_id=b.territory_id, target=b.target, starts_at=b.starts_at)
+                for b in missing
+            ],
+            ignore_conflicts=True,
+        )
     # A fixed order keeps two checkouts booking the same slots from deadlocking.
     for booking in sorted(counts, key=lambda b: (b.target, b.starts_at)):
         wanted = counts[booking]

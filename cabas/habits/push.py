@@ -5,7 +5,8 @@ Claim, then deliver: ``alert_push_claim`` runs under the preferences lock (the s
 the matches pushed and, in the same transaction, queues one delivery task per device
 of the shopper with the payload. Each delivery is independent: a device whose push
 service answers 404/410 is forgotten, 429/5xx and network errors are retried by the task
-queue with its backoff, and a device failing ``PUSH_FAILURES_MAX`` times in a row is
+queue with its backoff (or, on a 429/503 with ``Retry-After``, after the delay the push
+service names), and a device failing ``PUSH_FAILURES_MAX`` times in a row is
 dropped. The payload is encrypted for the device (aes128gcm, RFC 8291) and signed with
 the server's VAPID key (RFC 8292) by pywebpush.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +31,7 @@ from pywebpush import WebPushException, webpush
 
 from cabas.accounts.models import User
 from cabas.money import format_money
-from cabas.tasks.services import tasks_enqueue_many
+from cabas.tasks.services import RetryLater, tasks_enqueue_many
 from cabas.territories.models import Territory
 
 from . import selectors
@@ -52,8 +54,31 @@ TITLE_MAX_CHARS = 120
 BODY_MAX_CHARS = 240
 
 
-class PushRetry(Exception):
-    """The push service asked to try later (429, 5xx) or could not be reached."""
+class PushRetry(RetryLater):
+    """The push service asked to try later (429, 5xx) or could not be reached; ``delay``
+    is its ``Retry-After``, when it said one."""
+
+
+def retry_after(value: str | None, now: dt.datetime) -> dt.timedelta | None:
+    """A ``Retry-After`` header (RFC 9110: seconds or an HTTP date) as a delay from ``now``.
+
+    ``None`` when absent or unreadable (the queue's backoff applies); at most the
+    notification's TTL, since a later delivery would be refused as stale anyway.
+    """
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if moment.tzinfo is None:  # "-0000": UTC by RFC 5322
+            moment = moment.replace(tzinfo=dt.UTC)
+        seconds = (moment - now).total_seconds()
+    return dt.timedelta(seconds=min(max(seconds, 0.0), PUSH_TTL_SECONDS))
 
 
 def alert_push_due(prefs: ShopperPreferences, now: dt.datetime) -> bool:
@@ -157,6 +182,7 @@ def push_deliver(*, subscription_id: int, payload: dict[str, Any]) -> str:
         return "skipped"
     parts = urlsplit(subscription.endpoint)
     status: int | None
+    response: requests.Response | None = None
     try:
         response = webpush(
             subscription_info={
@@ -176,7 +202,8 @@ def push_deliver(*, subscription_id: int, payload: dict[str, Any]) -> str:
         )
         status = response.status_code  # type: ignore[union-attr]
     except WebPushException as error:
-        status = error.response.status_code if error.response is not None else None
+        response = error.response
+        status = response.status_code if response is not None else None
     except requests.RequestException:
         status = None
     if status is not None and 200 <= status < 300:
@@ -194,7 +221,10 @@ def push_deliver(*, subscription_id: int, payload: dict[str, Any]) -> str:
         subscription.delete()
         return "dropped"
     if status is None or status == 429 or status >= 500:
-        raise PushRetry(f"push service answered {status or 'nothing'}; will retry")
+        delay = None
+        if status in (429, 503) and response is not None:
+            delay = retry_after(response.headers.get("Retry-After"), timezone.now())
+        raise PushRetry(f"push service answered {status or 'nothing'}; will retry", delay=delay)
     logger.warning("Push to device %s refused: %s", subscription.pk, status)
     return "refused"
 

@@ -6,18 +6,8 @@ rolls back: a refused posting leaves no transaction, no entry and no balance cha
 
 from __future__ import annotations
 
-from typing import Any
+from cabas.errors import DomainError
 
 
-class LedgerError(Exception):
-    status = 422
-
-    def __init__(
-        self, code: str, message: str = "", details: Any = None, status: int | None = None
-    ) -> None:
-        self.code = code
-        self.message = message or code
-        self.details = details
-        if status is not None:
-            self.status = status
-        super().__init__(f"{code}: {self.message}")
+class LedgerError(DomainError):
+    """A refused posting; no transaction, no entry, no balance change."""

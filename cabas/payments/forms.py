@@ -3,15 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cabas.money import EurosField
+
 from .services import GIFT_CARD_MAX_CENTS, GIFT_CARD_MIN_CENTS, VOUCHER_MAX_CENTS, VOUCHER_MIN_CENTS
 
 
 class GiftCardForm(forms.Form):
-    amount = forms.IntegerField(
+    # In cents once cleaned: "25", "25,50" or "25.5 €"; finer than the cent is refused.
+    amount = EurosField(
         label=_("Montant (en euros)"),
-        min_value=GIFT_CARD_MIN_CENTS // 100,
-        max_value=GIFT_CARD_MAX_CENTS // 100,
-        initial=30,
+        initial="30",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     shop = forms.ChoiceField(label=_("Valable"), required=False)
     buyer_email = forms.EmailField(label=_("Votre adresse e-mail"))
@@ -33,6 +35,16 @@ class GiftCardForm(forms.Form):
             (str(shop.pk), shop.name) for shop in shops
         ]
         self.fields["buyer_email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_amount(self) -> int:
+        cents = self.cleaned_data["amount"]
+        if not GIFT_CARD_MIN_CENTS <= cents <= GIFT_CARD_MAX_CENTS:
+            raise forms.ValidationError(
+                _("Le montant doit être compris entre %(low)s et %(high)s euros.")
+                % {"low": GIFT_CARD_MIN_CENTS // 100, "high": GIFT_CARD_MAX_CENTS // 100},
+                code="out_of_range",
+            )
+        return cents
 
 
 class VoucherForm(forms.Form):

@@ -147,7 +147,7 @@ def gift_cards(request: HttpRequest, territory: str) -> HttpResponse:
             try:
                 payment = services.purchase_gift_card_start(
                     territory=place,
-                    amount_cents=data["amount"] * 100,
+                    amount_cents=data["amount"],
                     buyer_email=data["buyer_email"],
                     shop=shop,
                     recipient_email=data["recipient_email"] or "",

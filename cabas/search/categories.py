@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
-
 from cabas.catalog.models import Category
 
+from .sql import search_connection
 from .text import words
 
 CATEGORY_TABLE = Category._meta.db_table
@@ -47,7 +46,7 @@ class CategoryTree:
 
 
 def category_tree() -> CategoryTree:
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT id, slug, name, parent_id FROM {CATEGORY_TABLE} "  # noqa: S608
             "ORDER BY position, name, id"

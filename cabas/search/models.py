@@ -93,3 +93,37 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"search index {self.territory_id}: {self.generation}"
+
+
+class SearchStemRank(models.Model):
+    """The per-stem top list: one row per (document, indexed term) with the engine's
+    score of the document for that term alone (SQLite: FTS5's bm25 without its inverse
+    document frequency, a constant for one term; PostgreSQL: ``ts_rank`` of the term's
+    lexeme, which reads the document alone). A query of one frequent word reads its best
+    documents from ``search_stemrank_top`` instead of scoring every document holding it
+    (:mod:`cabas.search.ranklists`). Written with the documents by the index services."""
+
+    # Indexed first in search_stemrank_top: no index of its own.
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # SQLite: a token of the document's stemmed fields; PostgreSQL: a lexeme of its vector.
+    stem = models.CharField(max_length=100)
+    product_id = models.BigIntegerField()
+    score = models.FloatField()
+    # The document's, copied so that the best N are read from the index alone.
+    offer_count = models.PositiveIntegerField(default=0)
+    category_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                # The last two are read, not searched: the best N come from the index alone.
+                fields=["territory", "stem", "-score", "product_id", "offer_count", "category_id"],
+                name="search_stemrank_top",
+            ),
+            models.Index(fields=["product_id"], name="search_stemrank_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stem}: {self.product_id} ({self.score:.3f})"

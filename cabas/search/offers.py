@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import connection
-
 from cabas.catalog.models import Offer, Product
 
 from .models import SearchDocument
-from .sql import ShopCodeSql, in_list, shop_code
+from .sql import ShopCodeSql, in_list, search_connection, shop_code
 
 OFFER_TABLE = Offer._meta.db_table
 PRODUCT_TABLE = Product._meta.db_table
@@ -162,7 +160,7 @@ def offer_buckets(scope: OfferScope) -> list[Bucket]:
         "MIN(o.price_cents) "
         f"FROM {OFFER_TABLE} o WHERE {where} GROUP BY 1, 2, 3, 4, 5"
     )
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(query, signal_params + where_params)
         return list(map(Bucket._make, cursor.fetchall()))
 
@@ -174,7 +172,7 @@ def browse_counts(scope: OfferScope) -> tuple[int, list[tuple[int | None, int]]]
     """Offers of browsed shops (no words for products): their number by category, counted
     in SQL since every product of a shop may be one."""
     where, params = _where(scope)
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT d.category_id, COUNT(*) FROM {OFFER_TABLE} o "  # noqa: S608
             f"LEFT JOIN {DOCUMENT_TABLE} d ON d.product_id = o.product_id "
@@ -209,7 +207,7 @@ def browse_page(
 
 
 def _rows(query: str, params: list[Any]) -> list[OfferRow]:
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(query, params)
         return [OfferRow._make(row) for row in cursor.fetchall()]
 
@@ -246,7 +244,7 @@ def product_rows(ids: Sequence[int]) -> list[tuple[int, str, str | None, str, in
     if not ids:
         return []
     clause, params = in_list("id", sorted(set(ids)))
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT id, name, gtin, brand, category_id FROM {PRODUCT_TABLE} WHERE {clause}",  # noqa: S608
             params,
@@ -259,7 +257,7 @@ def document_categories(ids: Sequence[int]) -> dict[int, int | None]:
     if not ids:
         return {}
     clause, params = in_list("product_id", sorted(set(ids)))
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT product_id, category_id FROM {DOCUMENT_TABLE} WHERE {clause}",  # noqa: S608
             params,
@@ -273,7 +271,7 @@ def document_first_stems(ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     clause, params = in_list("product_id", sorted(set(ids)))
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT product_id, name_text FROM {DOCUMENT_TABLE} WHERE {clause}",  # noqa: S608
             params,

@@ -31,6 +31,7 @@ from cabas.territories.models import Territory
 
 from .engines import get_engine
 from .models import SearchDocument, SearchIndexState
+from .ranklists import recount_rank_lists, write_rank_lists
 from .text import stem_text, words
 from .vocabulary import vocabulary_apply, vocabulary_build
 
@@ -128,6 +129,7 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
     changed: list[SearchDocument] = []
     recounted: list[SearchDocument] = []
     stale: list[int] = []
+    same_text: set[int] = set()
     for product in Product.objects.filter(id__in=ids).only(
         "id", "territory_id", "name", "brand", "gtin", "category_id"
     ):
@@ -156,8 +158,10 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
             changed.append(doc)
             territory_delta.subtract(old.words.split())
             territory_delta.update(doc.words.split())
-        elif old.offer_count != n:
-            recounted.append(doc)
+        else:
+            same_text.add(product.id)
+            if old.offer_count != n:
+                recounted.append(doc)
     for old in previous.values():  # products deleted since they were indexed
         stale.append(old.product_id)
         delta.setdefault(old.territory_id, Counter()).subtract(old.words.split())
@@ -169,6 +173,10 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
         SearchDocument.objects.bulk_update(changed, [*TEXT_FIELDS, "words", "offer_count"])
     if recounted:
         SearchDocument.objects.bulk_update(recounted, ["offer_count"])
+    # Top lists of every product but those whose text is unchanged (a recount of offers
+    # changes no score); a product deleted since, whose document went with it, too.
+    write_rank_lists(connection, product_ids=[pid for pid in ids if pid not in same_text])
+    recount_rank_lists(connection, {doc.product_id: doc.offer_count for doc in recounted})
     for territory_id, territory_delta in delta.items():
         vocabulary_apply(territory_id=territory_id, delta=territory_delta)
     # Always, even when no document changed: an offer moved from one shop to another
@@ -240,6 +248,7 @@ def search_index_rebuild(
         if progress is not None:
             progress(min(documents, len(product_ids)), len(product_ids))
     vocabulary_build(territory_id=territory.id, counts=vocabulary)
+    write_rank_lists(connection, territory_id=territory.id)
     bump_index_generation(territory_ids=[territory.id])
     get_engine().optimize()
     return RebuildStats(documents=documents, terms=len(vocabulary))

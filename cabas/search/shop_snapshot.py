@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import connection
 from django.utils import timezone
 
 from cabas.geo.distance import EARTH_RADIUS_KM, Point
@@ -29,12 +28,15 @@ from cabas.territories.models import Territory
 
 from .models import SearchIndexState
 from .offers import HIDDEN_CODE, NEAR_TIERS_KM, OPEN_CODE, ZERO_CODE
+from .sql import search_alias, search_connection
 from .text import deletion_keys, is_correctable, stem, within_one_edit, words
 
 OPEN_STATE_SECONDS = 60.0
 STATE_TABLE = SearchIndexState._meta.db_table
 _lock = threading.Lock()
-_snapshots: dict[int, ShopSnapshot] = {}
+# One snapshot per (territory, database alias): a request pinned to the primary and one
+# reading the replica each see the shops of the database they read.
+_snapshots: dict[tuple[int, str], ShopSnapshot] = {}
 
 
 @dataclass(frozen=True)
@@ -159,8 +161,10 @@ class ShopSnapshot:
         )
 
 
-def _fingerprint(territory_id: int) -> tuple[tuple[object, ...], int]:
-    """The shops' fingerprint and the generation of the territory's search index.
+def _fingerprint(territory_id: int, alias: str) -> tuple[tuple[object, ...], int]:
+    """The shops' fingerprint and the generation of the territory's search index, read
+    from the database ``alias`` the rest of the search reads (:func:`search_alias`): a
+    replica's lag must not stamp its older shops with the primary's fingerprint.
 
     One round trip: a shop saved bumps the highest updated_at, a shop added or removed
     changes the count or highest id; a closure added or removed changes its count or
@@ -169,7 +173,7 @@ def _fingerprint(territory_id: int) -> tuple[tuple[object, ...], int]:
     over one scan read every shop's row (SQLite: 147 → 33 µs for 1,000 shops)."""
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
-    with connection.cursor() as cursor:
+    with search_connection(alias).cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "  # noqa: S608
             f"(SELECT MAX(id) FROM {shop_table} WHERE territory_id = %s), "
@@ -187,7 +191,7 @@ def data_generation(territory_id: int) -> tuple[object, ...]:
     """What changes whenever the territory's public shop data or its search index changes:
     the shops' fingerprint and the index generation, in one small query. The storefront
     keys its shared caches on it (:mod:`cabas.web.caching`)."""
-    fingerprint, generation = _fingerprint(territory_id)
+    fingerprint, generation = _fingerprint(territory_id, search_alias())
     return (*fingerprint, generation)
 
 
@@ -195,19 +199,20 @@ def search_state(territory: Territory, at: dt.datetime | None = None) -> tuple[S
     """The territory's approved shops, and the generation of its search index (what
     :mod:`cabas.search.cache` keys on). ``at`` (tests, planning) evaluates the hours at
     that moment and bypasses the snapshot cache."""
-    fingerprint, generation = _fingerprint(territory.id)
+    alias = search_alias()
+    fingerprint, generation = _fingerprint(territory.id, alias)
     if at is not None:
-        return _build(territory, fingerprint, at), generation
-    snapshot = _snapshots.get(territory.id)
+        return _build(territory, fingerprint, at, alias), generation
+    snapshot = _snapshots.get((territory.id, alias))
     if (
         snapshot is not None
         and snapshot.fingerprint == fingerprint
         and time.monotonic() - snapshot.built_at < OPEN_STATE_SECONDS
     ):
         return snapshot, generation
-    snapshot = _build(territory, fingerprint, timezone.now())
+    snapshot = _build(territory, fingerprint, timezone.now(), alias)
     with _lock:
-        _snapshots[territory.id] = snapshot
+        _snapshots[(territory.id, alias)] = snapshot
     return snapshot, generation
 
 
@@ -227,13 +232,15 @@ def forget_shop_snapshots() -> None:
 
 
 def _build(
-    territory: Territory, fingerprint: tuple[object, ...], moment: dt.datetime
+    territory: Territory, fingerprint: tuple[object, ...], moment: dt.datetime, alias: str
 ) -> ShopSnapshot:
     local_day = hours.local_now(territory.timezone, moment).date()
     closures: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for shop_id, start, end in ShopClosure.objects.filter(
-        territory_id=territory.id, end_date__gte=local_day, start_date__lte=local_day
-    ).values_list("shop_id", "start_date", "end_date"):
+    for shop_id, start, end in (
+        ShopClosure.objects.using(alias)
+        .filter(territory_id=territory.id, end_date__gte=local_day, start_date__lte=local_day)
+        .values_list("shop_id", "start_date", "end_date")
+    ):
         closures[shop_id].append((start, end))
     shops: dict[int, ShopInfo] = {}
     open_ids: set[int] = set()
@@ -241,9 +248,11 @@ def _build(
     word_stem: dict[str, str] = {}
     hidden: set[int] = set()
     name_stems: dict[int, frozenset[str]] = {}
-    for shop_id, status, slug, name, lat, lon, postcode, expression in Shop.objects.filter(
-        territory_id=territory.id
-    ).values_list("id", "status", "slug", "name", "lat", "lon", "postcode", "opening_hours"):
+    for shop_id, status, slug, name, lat, lon, postcode, expression in (
+        Shop.objects.using(alias)
+        .filter(territory_id=territory.id)
+        .values_list("id", "status", "slug", "name", "lat", "lon", "postcode", "opening_hours")
+    ):
         if status != ShopStatus.APPROVED:
             hidden.add(shop_id)
             continue

@@ -12,7 +12,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .models import SearchDocument
+
+
+def search_alias() -> str:
+    """The database alias search reads from: the router's choice for the search tables
+    (a replica when ``cabas.ops.routers`` is active, except in a request pinned to the
+    primary or inside a transaction of the primary: read-your-writes), the same for
+    every query of a search, so the shop fingerprint and index generation it keys its
+    caches on describe the data it reads."""
+    return router.db_for_read(SearchDocument)
+
+
+def search_connection(alias: str | None = None) -> BaseDatabaseWrapper:
+    """The connection of :func:`search_alias` (or of ``alias``)."""
+    return connections[alias or search_alias()]
 
 
 def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:

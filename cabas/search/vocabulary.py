@@ -7,11 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import F
 
 from .models import SearchTerm, SearchTermKey
-from .sql import in_list
+from .sql import in_list, search_connection
 from .text import deletion_keys, is_correctable, stem, within_one_edit
 
 BATCH = 2000
@@ -114,7 +113,7 @@ def known_stems(territory_id: int, candidate_stems: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     clause, params = in_list("stem", wanted)
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT stem FROM {TERM_TABLE} WHERE territory_id = %s AND {clause}",  # noqa: S608
             [territory_id, *params],
@@ -130,7 +129,7 @@ def corrections(territory_id: int, typed: Iterable[str]) -> dict[str, list[Corre
         return {}
     keys_of = {word: deletion_keys(word) for word in words}
     clause, params = in_list("k.key", sorted(set().union(*keys_of.values())))
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT k.key, t.term, t.stem, t.document_count FROM {KEY_TABLE} k "  # noqa: S608
             f"JOIN {TERM_TABLE} t ON t.id = k.term_id "

@@ -33,6 +33,15 @@ VISIBILITY_TIMEOUT = dt.timedelta(minutes=15)
 LAST_ERROR_MAX_CHARS = 4000
 
 
+class RetryLater(Exception):
+    """Raised by a task to be retried; ``delay`` (say, a server's Retry-After) replaces
+    the queue's backoff for this one retry."""
+
+    def __init__(self, message: str, *, delay: dt.timedelta | None = None) -> None:
+        super().__init__(message)
+        self.delay = delay
+
+
 def task_enqueue(
     *,
     name: str,
@@ -91,7 +100,10 @@ def _run_one(task: Task, worker_id: str) -> bool:
             update: dict[str, Any] = {"status": TaskStatus.FAILED, "finished_at": now}
         else:
             logger.warning("Task %s #%s failed, will retry: %s", task.name, task.pk, exc)
-            update = {"status": TaskStatus.QUEUED, "run_after": now + retry_delay(task.attempts)}
+            delay = exc.delay if isinstance(exc, RetryLater) else None
+            if delay is None:
+                delay = retry_delay(task.attempts)
+            update = {"status": TaskStatus.QUEUED, "run_after": now + delay}
         Task.objects.filter(pk=task.pk, locked_by=worker_id).update(
             last_error=error, locked_by="", locked_at=None, **update
         )

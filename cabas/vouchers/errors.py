@@ -6,18 +6,8 @@ rolls back: a refused operation leaves no ledger transaction and no balance chan
 
 from __future__ import annotations
 
-from typing import Any
+from cabas.errors import DomainError
 
 
-class VoucherError(Exception):
-    status = 422
-
-    def __init__(
-        self, code: str, message: str = "", details: Any = None, status: int | None = None
-    ) -> None:
-        self.code = code
-        self.message = message or code
-        self.details = details
-        if status is not None:
-            self.status = status
-        super().__init__(f"{code}: {self.message}")
+class VoucherError(DomainError):
+    """A refused voucher or gift card operation; nothing was written."""

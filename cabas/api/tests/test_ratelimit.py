@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from cabas.api import ratelimit
 from cabas.apitokens.services import api_token_create
 from cabas.factories import ShopFactory
 
@@ -127,3 +130,80 @@ def test_the_token_is_looked_up_once_per_request(
         response = client.get("/api/v1/merchant/orders", headers=headers)
 
     assert response.status_code == 200
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+# Database 15 of the local Redis (started by .ci/run), a prefix of its own per test run.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import uuid
+
+    if not _redis_reachable():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import caches
+
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_with_redis_every_worker_counts_in_the_same_counter(client, limits, redis_cache):
+    from django.core.cache import caches
+
+    for _ in range(3):
+        assert client.get(URL).status_code == 200
+    refused = client.get(URL)
+
+    assert refused.status_code == 429
+    assert refused["RateLimit-Remaining"] == "0"
+    # Another process opens its own connection (a cache object of its own): it reads the
+    # count this one wrote, as a plain integer that expires with the window.
+    other_worker = caches.create_connection("default")
+    window = int(time.time() // ratelimit.WINDOW_SECONDS) * ratelimit.WINDOW_SECONDS
+    key = f"api-rate:ip:127.0.0.1:all:{window}"
+    assert other_worker.get(key) == 4
+    raw_key = other_worker.make_and_validate_key(key)
+    ttl = other_worker._cache.get_client(raw_key).ttl(raw_key)
+    assert 0 < ttl <= ratelimit.WINDOW_SECONDS + 5
+
+
+def test_with_redis_a_request_costs_one_round_trip(limits, redis_cache, monkeypatch):
+    from django.test import RequestFactory
+    from redis.connection import AbstractConnection
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    request = RequestFactory().get(URL, REMOTE_ADDR="192.0.2.10")
+    ratelimit.request_buckets(request, now=999_000.0)  # connection opened, handshake done
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+
+    first = ratelimit.request_buckets(request, now=1_000_000.0)
+    second = ratelimit.request_buckets(request, now=1_000_001.0)
+    next_window = ratelimit.request_buckets(request, now=1_000_080.0)
+
+    assert [b.count for b in first + second + next_window] == [1, 2, 1]
+    # SET NX EX and INCR pipelined: one write to the socket per request, where Django's
+    # cache.add + cache.incr took three (add, exists, incr).
+    assert len(sent) == 3

@@ -1,19 +1,17 @@
-import uuid
-
 import pytest
 from django.test import Client
 
 from cabas.apitokens.services import api_token_create
-from cabas.factories import (
-    OfferFactory,
-    ProductFactory,
-    ShopFactory,
-    ShopMembershipFactory,
-    UserFactory,
+from cabas.factories import OfferFactory, ProductFactory, ShopFactory
+
+# Shared with the settlements' tests; importing them offers them to this folder only.
+from cabas.testing.fixtures import (  # noqa: F401
+    login,
+    other_owner,
+    owner,
+    place_order,
+    staff,
 )
-from cabas.orders.requests import CheckoutRequest, LineRequest
-from cabas.orders.services import checkout_place
-from cabas.shops.models import ShopMembership
 
 PASSWORD = "motdepasse-solide-42"
 
@@ -23,20 +21,6 @@ def shop(territory):
     return ShopFactory(
         territory=territory, slug="epicerie-du-port", name="Épicerie du Port", opening_hours="24/7"
     )
-
-
-@pytest.fixture
-def owner(shop):
-    user = UserFactory(email="gerante@example.org")
-    ShopMembershipFactory(shop=shop, user=user, role=ShopMembership.Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def staff(shop):
-    user = UserFactory(email="equipier@example.org")
-    ShopMembershipFactory(shop=shop, user=user, role=ShopMembership.Role.STAFF)
-    return user
 
 
 @pytest.fixture
@@ -50,20 +34,7 @@ def other_shop(territory):
 
 
 @pytest.fixture
-def other_owner(other_shop):
-    user = UserFactory(email="voisin@example.org")
-    ShopMembershipFactory(shop=other_shop, user=user, role=ShopMembership.Role.OWNER)
-    return user
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def merchant(owner) -> Client:
+def merchant(owner) -> Client:  # noqa: F811 (the shared fixture, by name)
     return login(owner)
 
 
@@ -88,21 +59,6 @@ def shop_token(shop):
 
 def bearer(raw: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def place_order(offer, quantity=1):
-    checkout = checkout_place(
-        request=CheckoutRequest(
-            idempotency_key=uuid.uuid4().hex,
-            user_id=None,
-            email="client@example.org",
-            phone="06 12 34 56 78",
-            name="Claire",
-            lines=(LineRequest(offer.pk, quantity),),
-        ),
-        cart=None,
-    ).checkout
-    return checkout.orders.get()
 
 
 def shop_url(name: str, shop, **kwargs) -> str:

@@ -208,3 +208,59 @@ def test_cart_summary_query_count_is_constant(
     post_cart(client, {"lines": [{"offer_id": o.pk, "quantity": 1} for o in offers]})
     with django_assert_max_num_queries(14):
         assert len(client.get("/api/v1/cart").json()["lines"]) == 12
+
+
+def test_adding_to_the_cart_answers_from_what_it_wrote(
+    client, bread, novel, offer_factory, django_assert_max_num_queries
+):
+    # Given a baker delivering to one postcode, with a booked slot
+    ShopFulfilment.objects.create(territory=bread.territory, shop=bread.shop, delivery_enabled=True)
+    DeliveryZone.objects.create(
+        territory=bread.territory,
+        shop=bread.shop,
+        name="Centre",
+        kind="postcodes",
+        postcodes="75002",
+        fee_cents=250,
+    )
+    # When a visitor without a cart adds a line: the offer with what its shop's
+    # fulfilment needs, the cart with its line in one transaction, then the session
+    with django_assert_max_num_queries(10):
+        first = post_cart(client, {"lines": [{"offer_id": bread.pk, "quantity": 1}]})
+    assert first.status_code == 200, first.content
+    assert first.json() == client.get("/api/v1/cart").json()
+
+    # And, with a delivery chosen, adds another shop's article then replaces a line
+    post_cart(
+        client,
+        {
+            "fulfilment": [{"shop": bread.shop.slug, "option": "delivery"}],
+            "delivery_address": "5 rue du Mail",
+            "delivery_postcode": "75002",
+        },
+    )
+    with django_assert_max_num_queries(10):
+        added = post_cart(
+            client, {"lines": [{"offer_id": novel.pk, "quantity": 2}], "mode": "add"}
+        ).json()
+    # Then each answer is the cart as read afresh, delivery fee and choices included
+    assert added == client.get("/api/v1/cart").json()
+    assert {group["option"] for group in added["groups"]} == {"pickup", "delivery"}
+    assert added["fees_cents"] == 250 and added["item_count"] == 3
+    other = offer_factory(shop=novel.shop, price_cents=300, stock=5)
+    with django_assert_max_num_queries(10):
+        replaced = post_cart(client, {"lines": [{"offer_id": other.pk, "quantity": 1}]}).json()
+    assert replaced == client.get("/api/v1/cart").json()
+    assert [line["offer_id"] for line in replaced["lines"]] == [other.pk]
+    # The baker's delivery choice left with its last line
+    assert not Cart.objects.get().choices.exists()
+
+
+def test_a_refused_first_line_creates_no_cart(client, bread):
+    response = post_cart(client, {"lines": [{"offer_id": bread.pk, "quantity": 500}]})
+    assert response.json()["error"]["code"] == "quantity_too_large"
+    bread.stock = 1
+    bread.save(update_fields=["stock"])
+    response = post_cart(client, {"lines": [{"offer_id": bread.pk, "quantity": 3}]})
+    assert response.json()["error"]["code"] == "insufficient_stock"
+    assert not Cart.objects.exists() and not CartLine.objects.exists()

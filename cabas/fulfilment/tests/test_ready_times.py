@@ -14,7 +14,12 @@ from cabas.fulfilment.models import (
     ShopFulfilment,
     SlotLoad,
 )
-from cabas.fulfilment.selectors import earliest_ready_for_shops, fulfilment_for_shops
+from cabas.fulfilment.selectors import (
+    earliest_ready_for_shops,
+    fulfilment_for_shops,
+    shop_facts,
+    shop_facts_annotations,
+)
 from cabas.shops.models import Shop
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +181,53 @@ def test_at_most_four_queries_whatever_bears_on_the_answer(
 def test_no_shops_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert earliest_ready_for_shops([], now=WED_9_05AM) == {}
+
+
+def described(view):
+    settings = view.settings
+    return (
+        (settings.slot_minutes, settings.lead_minutes, settings.capacity_per_slot),
+        [
+            (
+                option.key,
+                option.label,
+                [(slot.start, slot.remaining) for slot in option.slots],
+                [zone.pk for zone in option.zones],
+            )
+            for option in view.options
+        ],
+    )
+
+
+def test_facts_read_with_the_shops_give_the_same_slots_with_fewer_queries(
+    variety, django_assert_num_queries
+):
+    # Given the shops read once with what bears on their fulfilment
+    annotated = list(
+        Shop.objects.filter(pk__in=[s.pk for s in variety])
+        .select_related("territory", "fulfilment")
+        .annotate(**shop_facts_annotations('"shops_shop"."id"', now=WED_9_05AM))
+    )
+    facts = {shop.pk: shop_facts(shop, shop) for shop in annotated}
+    plain, booked, closed, courier, no_zone, at_point, unknown = variety
+    assert facts[plain.pk].settings is None
+    assert not any(getattr(facts[plain.pk], f) for f in ("closures", "points", "zones", "bookings"))
+    assert facts[booked.pk].bookings and facts[closed.pk].closures
+    assert facts[courier.pk].zones and facts[at_point.pk].points
+
+    # Then the views built from them agree with the ones read in full
+    full = fulfilment_for_shops(
+        list(Shop.objects.select_related("territory").filter(pk__in=[s.pk for s in variety])),
+        now=WED_9_05AM,
+    )
+    with django_assert_num_queries(4):  # closures, points, zones, booked slots
+        known = fulfilment_for_shops(annotated, now=WED_9_05AM, facts=facts)
+    for shop in variety:
+        assert described(known[shop.pk]) == described(full[shop.pk]), shop.name
+
+    # And shops with nothing but their settings need no query at all
+    quiet = [shop for shop in annotated if shop.pk in (plain.pk, no_zone.pk, unknown.pk)]
+    with django_assert_num_queries(0):
+        alone = fulfilment_for_shops(quiet, now=WED_9_05AM, facts=facts)
+    for shop in quiet:
+        assert described(alone[shop.pk]) == described(full[shop.pk]), shop.name

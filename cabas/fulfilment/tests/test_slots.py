@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from cabas.factories import ShopFactory
-from cabas.fulfilment.errors import FulfilmentError
+from cabas.fulfilment.errors import FulfilmentError, SlotFullError
 from cabas.fulfilment.models import (
     CollectionPoint,
     CollectionPointShop,
@@ -20,6 +21,7 @@ from cabas.fulfilment.selectors import (
     earliest_ready_for_shops,
     fulfilment_for_shops,
 )
+from cabas.fulfilment.services import SlotBooking, slots_book
 from cabas.geo.models import PostalCode
 from cabas.shops.models import ShopClosure
 
@@ -199,3 +201,25 @@ def test_earliest_ready_for_many_shops_is_a_constant_number_of_queries(
     with django_assert_max_num_queries(5):
         ready = earliest_ready_for_shops(shops, now=WED_8AM)
     assert {r.at for r in ready.values()} == {utc(11, 7)}
+
+
+def test_a_counter_read_with_the_slots_is_not_created_again(shop, django_assert_num_queries):
+    target = f"shop:{shop.pk}:pickup"
+    SlotLoad.objects.create(territory=shop.territory, target=target, starts_at=utc(12, 7), booked=3)
+    option = fulfilment_for_shops([shop], now=WED_8AM)[shop.pk].option("pickup")
+    assert option.counted(utc(12, 7)) and not option.counted(utc(12, 7, 30))
+    booking = SlotBooking(shop.territory_id, target, utc(12, 7), 4)
+    with transaction.atomic(), django_assert_num_queries(1):  # the guarded update alone
+        slots_book(bookings=[booking], counted=[(target, utc(12, 7))])
+    assert SlotLoad.objects.get(target=target, starts_at=utc(12, 7)).booked == 4
+    # Full now: the guard still refuses
+    with pytest.raises(SlotFullError), transaction.atomic():
+        slots_book(bookings=[booking], counted=[(target, utc(12, 7))])
+    # A counter said to be read but missing is refused too, never booked past capacity
+    missing = SlotBooking(shop.territory_id, target, utc(12, 8), 4)
+    with pytest.raises(SlotFullError), transaction.atomic():
+        slots_book(bookings=[missing], counted=[(target, utc(12, 8))])
+    assert not SlotLoad.objects.filter(starts_at=utc(12, 8)).exists()
+    with transaction.atomic():
+        slots_book(bookings=[missing])
+    assert SlotLoad.objects.get(target=target, starts_at=utc(12, 8)).booked == 1

@@ -35,11 +35,12 @@ class PushRequest:
 
 @dataclass
 class FakePushService:
-    """Records every POST; answers the next queued status (201 once the queue is empty)."""
+    """Records every POST; answers the next queued status (201 once the queue is empty),
+    given alone or as ``(status, headers)`` (say, ``(429, {"Retry-After": "120"})``)."""
 
     server: ThreadingHTTPServer
     requests: list[PushRequest] = field(default_factory=list)
-    answers: deque[int] = field(default_factory=deque)
+    answers: deque[int | tuple[int, dict[str, str]]] = field(default_factory=deque)
 
     @property
     def origin(self) -> str:
@@ -63,8 +64,11 @@ def start_fake_push_service() -> FakePushService:
                     body=body,
                 )
             )
-            status = service.answers.popleft() if service.answers else 201
+            answer = service.answers.popleft() if service.answers else 201
+            status, headers = answer if isinstance(answer, tuple) else (answer, {})
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

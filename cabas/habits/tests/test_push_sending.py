@@ -15,7 +15,13 @@ from cabas.catalog.stock import stock_set
 from cabas.factories import OfferFactory, ProductFactory
 from cabas.habits.matching import alerts_match
 from cabas.habits.models import AlertMatch, PushSubscription, ShopperPreferences
-from cabas.habits.push import PUSH_FAILURES_MAX, PUSH_TTL_SECONDS, PushRetry, push_deliver
+from cabas.habits.push import (
+    PUSH_FAILURES_MAX,
+    PUSH_TTL_SECONDS,
+    PushRetry,
+    push_deliver,
+    retry_after,
+)
 from cabas.habits.services import alert_for_product, alert_for_search, push_subscribe
 from cabas.habits.tasks import habits_sweep
 from cabas.tasks.models import Task, TaskStatus
@@ -219,6 +225,70 @@ def test_a_busy_push_service_is_retried_with_backoff_then_delivered(
         reverse("web:product_detail", args=[territory.slug, sold_out.product_id])
     }
     assert PushSubscription.objects.get().failures == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_push_service_naming_a_retry_after_in_seconds_is_retried_after_that_delay(
+    vapid, push_service, territory, shopper, sold_out, status
+):
+    subscribe(shopper, territory, push_service)
+    alert_for_product(user=shopper, territory=territory, product_id=sold_out.product_id)
+    push_service.answers.append((status, {"Retry-After": "5400"}))
+    restock(sold_out)
+    before = timezone.now()
+    tasks_drain()
+    task = Task.objects.get(name="habits.push_deliver")
+    assert (task.status, task.attempts) == (TaskStatus.QUEUED, 1)
+    # 90 minutes as asked, not the queue's 30 s backoff.
+    assert before + dt.timedelta(seconds=5400) <= task.run_after
+    assert task.run_after <= timezone.now() + dt.timedelta(seconds=5400)
+
+    tasks_drain(now=before + dt.timedelta(hours=1))  # still too early: nothing sent
+    assert len(push_service.requests) == 1
+    tasks_drain(now=task.run_after)
+    task.refresh_from_db()
+    assert (task.status, len(push_service.requests)) == (TaskStatus.DONE, 2)
+
+
+@pytest.mark.django_db
+def test_a_retry_after_given_as_an_http_date_reschedules_the_delivery_for_that_date(
+    vapid, push_service, territory, shopper
+):
+    subscribe(shopper, territory, push_service)
+    row = PushSubscription.objects.get()
+    when = (timezone.now() + dt.timedelta(hours=3)).replace(microsecond=0)
+    http_date = when.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    push_service.answers.append((429, {"Retry-After": http_date}))
+    with pytest.raises(PushRetry) as raised:
+        push_deliver(subscription_id=row.pk, payload={"title": "x"})
+    assert raised.value.delay is not None
+    assert abs(timezone.now() + raised.value.delay - when) < dt.timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_a_retry_after_on_another_error_or_unreadable_leaves_the_queue_backoff(
+    vapid, push_service, territory, shopper
+):
+    subscribe(shopper, territory, push_service)
+    row = PushSubscription.objects.get()
+    push_service.answers.extend([(500, {"Retry-After": "600"}), (429, {"Retry-After": "soon"})])
+    for _ in range(2):
+        with pytest.raises(PushRetry) as raised:
+            push_deliver(subscription_id=row.pk, payload={"title": "x"})
+        assert raised.value.delay is None
+
+
+def test_retry_after_reads_seconds_and_dates_and_stays_within_the_ttl():
+    now = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    assert retry_after("120", now) == dt.timedelta(seconds=120)
+    assert retry_after(" 0 ", now) == dt.timedelta(0)
+    assert retry_after("Thu, 03 Dec 2026 09:30:00 GMT", now) == dt.timedelta(minutes=30)
+    assert retry_after("Thu, 03 Dec 2026 08:00:00 GMT", now) == dt.timedelta(0)  # past
+    assert retry_after("999999", now) == dt.timedelta(seconds=PUSH_TTL_SECONDS)
+    assert retry_after(None, now) is None
+    assert retry_after("-5", now) is None
+    assert retry_after("demain", now) is None
 
 
 @pytest.mark.django_db

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from cabas.factories import ShopFactory, UserFactory
 from cabas.ledger.models import LedgerTransaction
+from cabas.payments.errors import PaymentError
 from cabas.payments.models import OnlinePurchase, Payment, PaymentStatus
+from cabas.payments.services import purchase_gift_card_start
 from cabas.tasks.services import tasks_drain
 from cabas.vouchers.models import GiftCard, Voucher
 from cabas.vouchers.services import voucher_programme_create
@@ -102,6 +104,58 @@ def test_gift_card_form_refuses_bad_input_with_specific_errors(client, stripe_on
     html = response.content.decode()
     assert "500" in html and "adresse e-mail" in html.lower()
     assert not OnlinePurchase.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["25,50", "25.5", "25,50 €"])
+def test_a_gift_card_bought_online_may_have_cents(client, stripe_on, territory, typed):
+    response = client.post(
+        f"/{territory.slug}/cartes-cadeaux/",
+        {"amount": typed, "buyer_email": "paul@example.org", "shop": ""},
+    )
+    assert response.status_code == 302
+    session_id = session_id_from(response["Location"], stripe_on)
+    assert stripe_on.sessions[session_id]["amount_total"] == 2550
+    assert OnlinePurchase.objects.get().amount_cents == 2550
+    stripe_on.complete(session_id)
+    post_webhook(stripe_on.event("checkout.session.completed", session_id))
+    card = GiftCard.objects.get()
+    assert (card.amount_cents, card.account.balance_cents) == (2550, 2550)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("25,555", "au plus deux décimales"),
+        ("9,99", "compris entre 10 et 500 euros"),
+        ("500,01", "compris entre 10 et 500 euros"),
+        ("-20", "ne peut pas être négatif"),
+        ("vingt", "Indiquez un montant en euros"),
+    ],
+)
+def test_a_gift_card_amount_finer_than_the_cent_or_out_of_range_is_refused(
+    client, stripe_on, territory, typed, message
+):
+    response = client.post(
+        f"/{territory.slug}/cartes-cadeaux/",
+        {"amount": typed, "buyer_email": "paul@example.org", "shop": ""},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not OnlinePurchase.objects.exists() and not Payment.objects.exists()
+
+
+def test_the_gift_card_service_takes_any_whole_number_of_cents_in_range(stripe_on, territory):
+    payment = purchase_gift_card_start(
+        territory=territory, amount_cents=1001, buyer_email="paul@example.org"
+    )
+    assert payment.amount_cents == 1001
+    for refused in (999, 50_001, 25.5, "2550"):
+        with pytest.raises(PaymentError) as error:
+            purchase_gift_card_start(
+                territory=territory, amount_cents=refused, buyer_email="paul@example.org"
+            )
+        assert error.value.code == "invalid_amount"
+    assert OnlinePurchase.objects.count() == 1
 
 
 def test_without_online_payment_the_pages_say_where_to_buy_and_sell_nothing(

@@ -43,7 +43,6 @@ class Match(NamedTuple):
 class SearchEngine(ABC):
     vendor: str
 
-    @abstractmethod
     def match(
         self,
         *,
@@ -54,7 +53,73 @@ class SearchEngine(ABC):
         limit: int,
     ) -> list[Match]:
         """Products of the territory whose document matches every group (``require_all``)
-        or any group, best first. ``category_ids`` (None: any) filters before the limit."""
+        or any group, best first. ``category_ids`` (None: any) filters before the limit.
+
+        One word whose only term the territory's documents hold is read from its top list
+        (:mod:`cabas.search.ranklists`); anything else is scored by the full-text index."""
+        if len(groups) == 1:
+            found = self.listed(
+                territory_id=territory_id, group=groups[0], category_ids=category_ids, limit=limit
+            )
+            if found is not None:
+                return found
+        return self.scan(
+            territory_id=territory_id,
+            groups=groups,
+            require_all=require_all,
+            category_ids=category_ids,
+            limit=limit,
+        )
+
+    def listed(
+        self,
+        *,
+        territory_id: int,
+        group: Group,
+        category_ids: Sequence[int] | None,
+        limit: int,
+    ) -> list[Match] | None:
+        """The matches of one group from the top list of its one live term; None when the
+        list cannot answer (a prefix, or several terms of the group held by documents).
+        Scores are the list's: proportional, within one answer, to :meth:`scan`'s."""
+        if category_ids is not None and not category_ids:
+            return []
+        if len(group) == 1:
+            term = group[0]
+        else:
+            live = [
+                t for t, held in zip(group, self.held(territory_id, group), strict=True) if held
+            ]
+            if not live:
+                return []
+            if len(live) > 1:
+                return None
+            term = live[0]
+        if term.prefix:
+            return None
+        return self.read_list(territory_id, term, category_ids, limit)
+
+    @abstractmethod
+    def scan(
+        self,
+        *,
+        territory_id: int,
+        groups: Sequence[Group],
+        require_all: bool,
+        category_ids: Sequence[int] | None,
+        limit: int,
+    ) -> list[Match]:
+        """:meth:`match` through the full-text index, every matching document scored."""
+
+    @abstractmethod
+    def held(self, territory_id: int, terms: Sequence[Term]) -> list[bool]:
+        """Whether some document of the territory holds each term (one query)."""
+
+    @abstractmethod
+    def read_list(
+        self, territory_id: int, term: Term, category_ids: Sequence[int] | None, limit: int
+    ) -> list[Match]:
+        """The best ``limit`` documents of ``term``'s top list (of ``category_ids``)."""
 
     @abstractmethod
     def index_size_bytes(self) -> int:

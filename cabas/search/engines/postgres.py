@@ -12,7 +12,9 @@ from typing import Any
 
 from django.db import connection
 
-from .base import Group, Match, SearchEngine
+from ..ranklists import RANK_TABLE
+from ..sql import search_connection
+from .base import Group, Match, SearchEngine, Term
 
 # ts_rank weights for {D, C, B, A}; normalisation 1 prefers short names a little.
 _WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -32,7 +34,7 @@ def tsquery_text(groups: Sequence[Group], require_all: bool) -> str:
 class PostgresEngine(SearchEngine):
     vendor = "postgresql"
 
-    def match(
+    def scan(
         self,
         *,
         territory_id: int,
@@ -59,8 +61,49 @@ class PostgresEngine(SearchEngine):
             f"WHERE territory_id = %s AND vector @@ query {category_filter} "
             "ORDER BY score DESC, product_id LIMIT %s"
         )
-        with connection.cursor() as cursor:
+        with search_connection().cursor() as cursor:
             cursor.execute(sql, params)
+            return [Match._make(row) for row in cursor.fetchall()]
+
+    def held(self, territory_id: int, terms: Sequence[Term]) -> list[bool]:
+        # A whole term: one probe of the lists (which hold every lexeme of every
+        # document; a GIN test would first collect every document holding it); a prefix:
+        # the GIN index.
+        listed = (
+            f"EXISTS (SELECT 1 FROM {RANK_TABLE} WHERE territory_id = %s "  # noqa: S608
+            "AND stem = (tsvector_to_array(to_tsvector('cabas_french', %s)))[1])"
+        )
+        prefixed = (
+            "EXISTS (SELECT 1 FROM search_searchdocument WHERE territory_id = %s "
+            "AND vector @@ to_tsquery('cabas_french', %s))"
+        )
+        params: list[Any] = []
+        for term in terms:
+            params += [territory_id, tsquery_text([(term,)], True) if term.prefix else term.text]
+        tests = [prefixed if term.prefix else listed for term in terms]
+        with search_connection().cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(tests), params)
+            return [bool(value) for value in cursor.fetchone()]
+
+    def read_list(
+        self, territory_id: int, term: Term, category_ids: Sequence[int] | None, limit: int
+    ) -> list[Match]:
+        # The term's lexeme as the engine's to_tsquery makes it (immutable: folded into a
+        # constant when planned, so the top index is read in order); none, nothing matches.
+        params: list[Any] = [term.text, territory_id]
+        category_filter = ""
+        if category_ids is not None:
+            category_filter = "AND r.category_id = ANY(%s)"
+            params.append(list(category_ids))
+        params.append(limit)
+        with search_connection().cursor() as cursor:
+            cursor.execute(
+                f"SELECT r.product_id, r.score, r.offer_count, r.category_id FROM {RANK_TABLE} r "  # noqa: S608
+                "WHERE r.stem = (tsvector_to_array(to_tsvector('cabas_french', %s)))[1] "
+                f"AND r.territory_id = %s {category_filter} "
+                "ORDER BY r.score DESC, r.product_id LIMIT %s",
+                params,
+            )
             return [Match._make(row) for row in cursor.fetchall()]
 
     def index_size_bytes(self) -> int:

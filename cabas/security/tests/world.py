@@ -10,13 +10,11 @@ its own savepoint (``db``), so what one test writes never reaches the next.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client
 
 from cabas.apitokens.services import api_token_create
 from cabas.backoffice.imports.services import import_upload
@@ -34,10 +32,9 @@ from cabas.fulfilment.models import DeliveryZone
 from cabas.habits.models import AvailabilityAlert
 from cabas.habits.services import news_post
 from cabas.orders.models import Order
-from cabas.orders.requests import CheckoutRequest, LineRequest
-from cabas.orders.services import checkout_place
 from cabas.planner.models import SavedList
 from cabas.shops.models import ShopMembership
+from cabas.testing.fixtures import login, place_order
 from cabas.vouchers.models import ProgrammeStatus
 from cabas.vouchers.services import gift_card_issue, voucher_programme_create, voucher_redeem
 
@@ -92,17 +89,7 @@ def build_tenant(slug: str, postcode_base: int) -> Tenant:
         price_cents=450,
         stock=500,
     )
-    checkout = checkout_place(
-        request=CheckoutRequest(
-            idempotency_key=uuid.uuid4().hex,
-            user_id=shopper.pk,
-            email=shopper.email,
-            phone="06 12 34 56 78",
-            name="Claire",
-            lines=(LineRequest(offer.pk, 1),),
-        ),
-        cart=None,
-    ).checkout
+    order = place_order(offer, user=shopper)
     shop_token, shop_raw = api_token_create(territory=console.territory, shop=shop, name="Caisse")
     _token, territory_raw = api_token_create(
         territory=console.territory, shop=None, name="Opérateur"
@@ -159,7 +146,7 @@ def build_tenant(slug: str, postcode_base: int) -> Tenant:
         staff=staff,
         shopper=shopper,
         offer=offer,
-        order=checkout.orders.get(),
+        order=order,
         shop_token=shop_raw,
         territory_token=territory_raw,
         saved_list=saved_list,
@@ -182,9 +169,8 @@ def build_worlds() -> Worlds:
 
 def session_cookies(user) -> dict[str, str]:
     """Cookies of a browser signed in as ``user``, with a CSRF secret to echo in a header."""
-    client = Client()
-    client.force_login(user)
-    return {"sessionid": client.cookies["sessionid"].value, "csrftoken": _get_new_csrf_string()}
+    session = login(user).cookies["sessionid"].value
+    return {"sessionid": session, "csrftoken": _get_new_csrf_string()}
 
 
 def worlds_fixture_body(django_db_blocker):

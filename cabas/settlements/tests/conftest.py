@@ -1,27 +1,29 @@
 import datetime as dt
-import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from cabas.factories import (
     OfferFactory,
     ShopFactory,
-    ShopMembershipFactory,
     TerritoryFactory,
     TerritoryMembershipFactory,
     UserFactory,
 )
 from cabas.ledger.models import Account, Entry, LedgerTransaction
-from cabas.orders.models import OrderStatus
-from cabas.orders.requests import CheckoutRequest, LineRequest
-from cabas.orders.services import checkout_place, order_transition
-from cabas.orders.transitions import Role
 from cabas.reports.selectors import Period
-from cabas.shops.models import ShopMembership
 from cabas.territories.models import TerritoryMembership
+
+# Shared with the back office's tests; importing them offers them to this folder only.
+from cabas.testing.fixtures import (  # noqa: F401
+    hand_over,
+    login,
+    other_owner,
+    owner,
+    place_order,
+    staff,
+)
 from cabas.vouchers.services import voucher_programme_create
 
 SIRET = "73282932000074"  # a real-format SIRET whose Luhn checksum holds
@@ -34,12 +36,6 @@ def ledger_snapshot() -> tuple:
         Entry.objects.count(),
         sorted(Account.objects.values_list("pk", "balance_cents")),
     )
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def around_today(territory) -> Period:
@@ -69,28 +65,6 @@ def make_programme(territory, **overrides):
     return voucher_programme_create(**params)
 
 
-def place_order(offer, quantity=1):
-    checkout = checkout_place(
-        request=CheckoutRequest(
-            idempotency_key=uuid.uuid4().hex,
-            user_id=None,
-            email="client@example.org",
-            phone="06 12 34 56 78",
-            name="Claire",
-            lines=(LineRequest(offer.pk, quantity),),
-        ),
-        cart=None,
-    ).checkout
-    return checkout.orders.get()
-
-
-def hand_over(order):
-    for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COLLECTED):
-        order_transition(order_id=order.pk, to_status=status, role=Role.SHOP, shop_id=order.shop_id)
-    order.refresh_from_db()
-    return order
-
-
 @pytest.fixture
 def shop(territory):
     return ShopFactory(
@@ -108,27 +82,6 @@ def other_shop(territory):
     return ShopFactory(
         territory=territory, slug="fromagerie", name="Fromagerie voisine", opening_hours="24/7"
     )
-
-
-@pytest.fixture
-def owner(shop):
-    user = UserFactory(email="gerante@example.org")
-    ShopMembershipFactory(shop=shop, user=user, role=ShopMembership.Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def staff(shop):
-    user = UserFactory(email="equipier@example.org")
-    ShopMembershipFactory(shop=shop, user=user, role=ShopMembership.Role.STAFF)
-    return user
-
-
-@pytest.fixture
-def other_owner(other_shop):
-    user = UserFactory(email="voisin@example.org")
-    ShopMembershipFactory(shop=other_shop, user=user, role=ShopMembership.Role.OWNER)
-    return user
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from cabas.orders.tests.concurrency import run_in_threads
 from cabas.tasks.models import Task, TaskStatus
 from cabas.tasks.registry import UnknownTaskError, task
 from cabas.tasks.selectors import queue_health
-from cabas.tasks.services import task_enqueue, tasks_drain, tasks_run_due
+from cabas.tasks.services import RetryLater, task_enqueue, tasks_drain, tasks_run_due
 
 calls: Counter = Counter()
 calls_lock = threading.Lock()
@@ -27,6 +27,14 @@ def record(*, label: str) -> None:
         raise ConnectionError("SMTP down")
     with calls_lock:
         calls[label] += 1
+
+
+@task("tests.retry_later", max_attempts=3)
+def retry_later(*, seconds: int) -> None:
+    if failures_left["n"] > 0:
+        failures_left["n"] -= 1
+        raise RetryLater("busy", delay=dt.timedelta(seconds=seconds))
+    calls["later"] += 1
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +72,23 @@ def test_failed_task_is_retried_with_backoff_then_succeeds():
     assert tasks_run_due(worker_id="w", now=queued.run_after + dt.timedelta(seconds=1)) == 1
     assert Task.objects.get().status == TaskStatus.DONE
     assert calls["retry"] == 1
+
+
+@pytest.mark.django_db
+def test_a_task_asking_to_retry_later_runs_after_the_delay_it_names():
+    failures_left["n"] = 1
+    task_enqueue(name="tests.retry_later", kwargs={"seconds": 7200})
+    before = timezone.now()
+    assert tasks_run_due(worker_id="w") == 1
+    queued = Task.objects.get()
+    assert (queued.status, queued.attempts) == (TaskStatus.QUEUED, 1)
+    # Two hours, not the 30 s backoff of a first failure.
+    assert before + dt.timedelta(seconds=7200) <= queued.run_after
+    assert queued.run_after <= timezone.now() + dt.timedelta(seconds=7200)
+    assert tasks_run_due(worker_id="w", now=before + dt.timedelta(hours=1)) == 0
+    assert tasks_run_due(worker_id="w", now=queued.run_after) == 1
+    assert Task.objects.get().status == TaskStatus.DONE
+    assert calls["later"] == 1
 
 
 @pytest.mark.django_db

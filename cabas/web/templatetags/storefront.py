@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.http import QueryDict
-from django.utils.translation import get_language
 
-from cabas.cart.models import MAX_LINE_QUANTITY
-from cabas.money import format_money
-
-from .. import formatting
+from .. import formatting, fragments, widgets
 
 register = template.Library()
 
 
 @register.filter
 def money(cents: int, currency: str = "EUR") -> str:
-    return _money(int(cents), currency or "EUR", get_language() or "fr")
-
-
-# Babel takes about 50 µs a price and a list page shows dozens: prices repeat a lot.
-_money = lru_cache(maxsize=8192)(format_money)
+    # Babel takes about 50 µs a price and a list page shows dozens: memoised.
+    return fragments.money(cents, currency)
 
 
 @register.filter
@@ -38,28 +30,20 @@ def stock(stock_value: int | None) -> str:
 
 @register.filter
 def stock_class(stock_value: int | None) -> str:
-    if stock_value is None:
-        return "on-request"
-    if stock_value <= 0:
-        return "out"
-    return "low" if stock_value <= 3 else "in"
+    return fragments.stock_class(stock_value)
 
 
 @register.filter
 def addable(stock_value: object) -> bool:
     """Whether an offer with this stock can go in a cart: stock left, or not tracked
     (``None``, "sur demande"). A variable the page forgot to pass is not addable."""
-    if stock_value is None:
-        return True
-    return isinstance(stock_value, int) and not isinstance(stock_value, bool) and stock_value > 0
+    return fragments.is_addable(stock_value)
 
 
 @register.filter
 def cart_max_quantity(stock_value: int | None) -> int:
     """The most a shopper may put in the cart at once: the stock left, within the cap."""
-    if stock_value is None:
-        return MAX_LINE_QUANTITY
-    return max(1, min(stock_value, MAX_LINE_QUANTITY))
+    return fragments.cart_max_quantity(stock_value)
 
 
 @register.filter
@@ -128,7 +112,86 @@ def widget(field) -> str:
         described = [f"{field.auto_id}-erreur"]
         if field.help_text:
             described.insert(0, f"{field.auto_id}_helptext")
-        return field.as_widget(
-            attrs={"aria-describedby": " ".join(described), "aria-invalid": "true"}
+        return widgets.render(
+            field, {"aria-describedby": " ".join(described), "aria-invalid": "true"}
         )
-    return field.as_widget()
+    return widgets.render(field)
+
+
+# The repeated fragments of list pages, rendered in Python (see ``web/fragments.py``).
+
+
+@register.simple_tag(takes_context=True)
+def open_badge(context, state, shop=None) -> str:
+    """``{% open_badge state shop %}``: the badge of an ``OpenState`` at ``now_local``."""
+    if not state:
+        return ""
+    return fragments.open_badge(state, shop, context.get("now_local"))
+
+
+@register.simple_tag
+def ready_line(ready) -> str:
+    return fragments.ready_line(ready)
+
+
+@register.simple_tag(takes_context=True)
+def add_to_cart(context, offer_id, stock, name, active=None, orderable=None) -> str:
+    """``{% add_to_cart offer_id stock name active orderable %}``: the "add to cart" form
+    (nothing when ``active`` or ``orderable`` is False or the offer is out of stock)."""
+    return fragments.add_to_cart(
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+        offer_id=offer_id,
+        stock=stock,
+        name=name,
+        active=active,
+        orderable=orderable,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def shop_card(context, row) -> str:
+    """``{% shop_card row %}``: a shop of a list, in the page's ``territory``."""
+    return fragments.shop_card(row, context["territory"].slug, context.get("now_local"))
+
+
+def _next_url(context) -> str:
+    request = context.get("request")
+    return request.get_full_path() if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def seller_row(context, row, ready, product_name) -> str:
+    """``{% seller_row row ready product.name %}``: a seller of the product page."""
+    return fragments.seller_row(
+        row,
+        ready,
+        product_name=product_name,
+        territory=context["territory"],
+        now_local=context.get("now_local"),
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def shop_offer_row(context, offer, ready) -> str:
+    """``{% shop_offer_row offer ready %}``: an offer of the shop page."""
+    return fragments.shop_offer_row(
+        offer,
+        ready,
+        territory=context["territory"],
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def search_offer(context, hit) -> str:
+    """``{% search_offer hit %}``: an offer of the search results."""
+    return fragments.search_offer(
+        hit,
+        territory_slug=context["territory"].slug,
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+    )

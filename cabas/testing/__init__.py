@@ -1,0 +1,1 @@
+"""Test helpers shared by several apps (never imported by production code)."""
