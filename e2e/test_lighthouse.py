@@ -32,8 +32,8 @@ import json
 import os
 import shutil
 import subprocess
-import time
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
