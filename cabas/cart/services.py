@@ -164,18 +164,7 @@ def _cart_create_with(
         with transaction.atomic():
             cart = Cart.objects.create(user=user if signed_in else None, territory_id=territory_id)
             _territory_known(cart, offers)
-            lines = CartLine.objects.bulk_create(
-                [
-                    CartLine(
-                        territory_id=territory_id,
-                        cart=cart,
-                        offer=offers[offer_id],
-                        quantity=quantity,
-                        unit_price_cents=offers[offer_id].price_cents,
-                    )
-                    for offer_id, quantity in wanted.items()
-                ]
-            )
+            lines = CartLine.objects.bulk_create(_new_lines(cart, offers, wanted, territory_id))
     except IntegrityError:
         if not signed_in:
             raise
@@ -183,6 +172,22 @@ def _cart_create_with(
     if not signed_in:
         session[SESSION_CART_KEY] = cart.pk
     return cart, CartContents(lines, [], offers_shop_facts(offers.values()), moment)
+
+
+def _new_lines(
+    cart: Cart, offers: dict[int, Offer], wanted: dict[int, int], territory_id: int
+) -> list[CartLine]:
+    """Unsaved lines of ``cart`` for ``wanted`` (offer id → quantity), at today's prices."""
+    return [
+        CartLine(
+            territory_id=territory_id,
+            cart=cart,
+            offer=offers[offer_id],
+            quantity=quantity,
+            unit_price_cents=offers[offer_id].price_cents,
+        )
+        for offer_id, quantity in wanted.items()
+    ]
 
 
 def _territory_known(cart: Cart, offers: dict[int, Offer]) -> None:
@@ -231,16 +236,7 @@ def _lines_write(
         if replace and not set(existing) <= set(wanted):
             cart.lines.exclude(offer_id__in=list(wanted)).delete()
         written = CartLine.objects.bulk_create(
-            [
-                CartLine(
-                    territory_id=territory_id,
-                    cart=cart,
-                    offer=offers[offer_id],
-                    quantity=quantity,
-                    unit_price_cents=offers[offer_id].price_cents,
-                )
-                for offer_id, quantity in wanted.items()
-            ],
+            _new_lines(cart, offers, wanted, territory_id),
             update_conflicts=True,
             unique_fields=["cart", "offer"],
             update_fields=["quantity", "unit_price_cents"],
