@@ -7,8 +7,8 @@ from cabas.apitokens.services import api_token_create
 from cabas.factories import ShopFactory, ShopMembershipFactory, TerritoryFactory, UserFactory
 from cabas.ledger.models import Account, Entry
 from cabas.ledger.selectors import ledger_reconcile
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.shops.models import ShopMembership
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.services import gift_card_issue
 
 from .conftest import shop_url

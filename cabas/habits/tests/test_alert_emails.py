@@ -1,11 +1,9 @@
 """Alert emails: grouped, at most one a day unless asked, one-click unsubscribe honoured."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail, signing
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from cabas.habits.services import alert_for_product, alert_for_search
 from cabas.habits.tasks import habits_sweep
 from cabas.habits.tokens import unsubscribe_token
 from cabas.tasks.services import tasks_drain
+from cabas.testing.concurrency import run_in_threads
 
 
 def restock(offer, quantity=5):
@@ -183,24 +182,10 @@ def test_concurrent_email_tasks_for_one_shopper_send_one_email(
 
     [task] = Task.objects.filter(name="habits.offers_available")
     alerts_match(**task.kwargs)
-    barrier = threading.Barrier(4)
-    sent, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            sent.append(alert_email_send(user_id=shopper.pk, territory_id=territory.pk))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    sent = run_in_threads(
+        4, lambda _i: alert_email_send(user_id=shopper.pk, territory_id=territory.pk)
+    )
+    assert [s for s in sent if isinstance(s, BaseException)] == []
     assert sorted(sent) == [0, 0, 0, 1]
     assert len(mail.outbox) == 1
 

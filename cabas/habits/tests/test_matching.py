@@ -1,9 +1,7 @@
 """Alert matching: a stock change or a new offer triggers exactly the alerts it should, once."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from cabas.backoffice.services import NewOffer, OfferChange, offer_create, offer_update
 from cabas.catalog.models import Offer, StockMovement
@@ -16,6 +14,7 @@ from cabas.habits.services import Place, alert_for_product, alert_for_search, al
 from cabas.shops.models import ShopStatus
 from cabas.tasks.models import Task
 from cabas.tasks.services import tasks_drain
+from cabas.testing.concurrency import run_in_threads
 
 CENTRE = Place(lat=48.8566, lon=2.3522, radius_km=2)
 
@@ -223,22 +222,6 @@ def test_concurrent_replays_of_one_event_match_once(territory, shopper, sold_out
     restock(sold_out)
     [task] = matching_tasks()
     events = task.kwargs["events"]
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            alerts_match(territory_id=territory.pk, events=events)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_in_threads(4, lambda _i: alerts_match(territory_id=territory.pk, events=events))
+    assert [r for r in results if isinstance(r, BaseException)] == []
     assert AlertMatch.objects.count() == 1

@@ -26,6 +26,7 @@ from cabas.habits.services import alert_for_product, alert_for_search, push_subs
 from cabas.habits.tasks import habits_sweep
 from cabas.tasks.models import Task, TaskStatus
 from cabas.tasks.services import tasks_drain
+from cabas.testing.concurrency import run_in_threads
 
 from .fake_push import Device, vapid_claims
 
@@ -352,10 +353,6 @@ def test_the_aud_claim_is_the_origin_of_each_endpoint(vapid, push_service, terri
 def test_concurrent_push_tasks_for_one_shopper_claim_one_notification(
     vapid, push_service, territory, shopper, sold_out
 ):
-    import threading
-
-    from django.db import connection
-
     from cabas.habits.push import alert_push_claim
 
     subscribe(shopper, territory, push_service)
@@ -363,23 +360,9 @@ def test_concurrent_push_tasks_for_one_shopper_claim_one_notification(
     restock(sold_out)
     [event] = Task.objects.filter(name="habits.offers_available")
     alerts_match(**event.kwargs)
-    barrier = threading.Barrier(4)
-    claimed, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            claimed.append(alert_push_claim(user_id=shopper.pk, territory_id=territory.pk))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    claimed = run_in_threads(
+        4, lambda _i: alert_push_claim(user_id=shopper.pk, territory_id=territory.pk)
+    )
+    assert [c for c in claimed if isinstance(c, BaseException)] == []
     assert sorted(claimed) == [0, 0, 0, 1]
     assert Task.objects.filter(name="habits.push_deliver").count() == 1

@@ -8,7 +8,7 @@ from cabas.ledger.models import Account, AccountKind, Entry, LedgerTransaction
 from cabas.ledger.selectors import ledger_reconcile
 from cabas.ledger.services import account_open, ledger_post
 from cabas.ledger.tests.conftest import fund
-from cabas.orders.tests.concurrency import run_in_threads
+from cabas.testing.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

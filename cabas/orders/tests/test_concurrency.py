@@ -7,8 +7,8 @@ from cabas.catalog.models import Offer, StockMovement
 from cabas.factories import OfferFactory
 from cabas.fulfilment.models import ShopFulfilment, SlotLoad
 from cabas.orders.models import Checkout, Order
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.orders.tests.fixtures import GUEST, new_key
+from cabas.testing.concurrency import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

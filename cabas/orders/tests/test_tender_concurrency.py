@@ -6,8 +6,8 @@ from cabas.factories import OfferFactory
 from cabas.fulfilment.models import ShopFulfilment
 from cabas.ledger.selectors import ledger_reconcile
 from cabas.orders.models import Order, Tender
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.orders.tests.tenders_helpers import balance, gift_card, pay
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.errors import VoucherError
 from cabas.vouchers.services import voucher_redeem
 

@@ -12,7 +12,6 @@ from cabas.ledger.selectors import ledger_reconcile
 from cabas.orders.errors import TransitionError
 from cabas.orders.models import Order, OrderStatus
 from cabas.orders.services import order_transition
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.orders.tests.fixtures import GUEST, new_key
 from cabas.orders.transitions import Role
 from cabas.payments.models import (
@@ -28,6 +27,7 @@ from cabas.payments.refunds import card_refund_open, card_refund_send
 from cabas.payments.registry import gateway
 from cabas.payments.services import payment_confirm, transfer_send
 from cabas.tasks.services import tasks_drain
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.services import gift_card_issue
 
 from .helpers import card_checkout, post_webhook, session_id_from

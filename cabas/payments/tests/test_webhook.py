@@ -9,9 +9,9 @@ from django.test import Client
 
 from cabas.ledger.models import LedgerTransaction
 from cabas.orders.models import Order, OrderStatus
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.payments.models import Payment, PaymentStatus, PaymentTransfer, WebhookEvent
 from cabas.tasks.models import Task
+from cabas.testing.concurrency import run_in_threads
 
 from .helpers import WEBHOOK_URL, card_checkout, post_webhook, session_id_from
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from cabas.orders.tests.concurrency import run_in_threads
 from cabas.tasks.models import Task, TaskStatus
 from cabas.tasks.registry import UnknownTaskError, task
 from cabas.tasks.selectors import queue_health
 from cabas.tasks.services import RetryLater, task_enqueue, tasks_drain, tasks_run_due
+from cabas.testing.concurrency import run_in_threads
 
 calls: Counter = Counter()
 calls_lock = threading.Lock()

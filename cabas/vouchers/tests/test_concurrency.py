@@ -7,7 +7,7 @@ import pytest
 from cabas.factories import ShopFactory, TerritoryFactory, UserFactory
 from cabas.ledger.models import Account, Entry
 from cabas.ledger.selectors import ledger_reconcile
-from cabas.orders.tests.concurrency import run_in_threads
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.errors import VoucherError
 from cabas.vouchers.models import ProgrammeParticipant, Voucher
 from cabas.vouchers.selectors import card_balance, programme_budget_remaining

@@ -4,7 +4,7 @@ import pytest
 
 from cabas.factories import UserFactory
 from cabas.ledger.selectors import ledger_reconcile
-from cabas.orders.tests.concurrency import run_in_threads
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.errors import VoucherError
 from cabas.vouchers.households import address_normalise, household_declare, household_key
 from cabas.vouchers.models import ProgrammeHousehold, Voucher

@@ -9,7 +9,7 @@ from cabas.audit.models import AuditEntry
 from cabas.factories import TerritoryFactory, UserFactory
 from cabas.ledger.models import LedgerTransaction
 from cabas.ledger.selectors import ledger_reconcile
-from cabas.orders.tests.concurrency import run_in_threads
+from cabas.testing.concurrency import run_in_threads
 from cabas.vouchers.errors import VoucherError
 from cabas.vouchers.models import ProgrammeStatus, VoucherProgramme
 from cabas.vouchers.selectors import programme_budget_remaining
