@@ -24,3 +24,17 @@ def _empty_cache_after_each_test():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _page_cache_off():
+    """Tests render every page: a test that counts queries or changes stock between two
+    views must see the rendering, not the page cache. ``cabas/web/tests/test_page_cache.py``
+    turns it on; the smoke test of the real stack (``deploy/smoke.py``) runs with it, as
+    production does."""
+    from django.conf import settings
+
+    before = settings.STOREFRONT_PAGE_SECONDS
+    settings.STOREFRONT_PAGE_SECONDS = 0
+    yield
+    settings.STOREFRONT_PAGE_SECONDS = before

@@ -22,10 +22,15 @@ the wait is charged (no coordinated omission). An error is any answer but 2xx (a
 ``out_of_stock`` or ``slot_full`` from a checkout counts apart, as a business answer: the
 hot offer sold out, the pickup slot filled), or a failed
 connection. Prints per rate and per kind: requests/s achieved, p50/p95/p99, errors, and the
-CPU seconds used by the server processes and by this client.
+CPU seconds used by gunicorn, by PostgreSQL and by this client.
 
 The server runs as in production (``deploy/``): ``--redis`` (default ``$REDIS_URL``) gives
-it the Redis cache shared by its workers; ``--workers`` sets ``GUNICORN_WORKERS``. Every
+it the Redis cache shared by its workers; ``--workers`` sets ``GUNICORN_WORKERS``;
+``--page-seconds`` sets ``STOREFRONT_PAGE_SECONDS`` (10, production's default: pages and
+search answers shared between visitors without a session, ``cabas/web/page_cache.py``; 0
+renders every one). The clients keep no cookies: every browse and search request is a
+visitor without a session, the case the page cache serves; a visitor with a cart gets
+rendered pages, whose cost per kind ``bench/pages.py`` measures. Every
 request comes from one address, so the API's per-client rate limits are lifted for the run
 (they are still evaluated on each request).
 """
@@ -228,12 +233,32 @@ def children_cpu(pid: int) -> float:
     return total
 
 
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process of the machine (backends, and what the
+    postmaster reaped of ended ones): the database's share of the two cores. Other users
+    of the server count too; run on a quiet machine."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15]) / ticks
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def run_rate(port: int, cat: dict, rate: float, seconds: float, clients: int, server_pid: int):
     results: list = []
     lock = threading.Lock()
     start = time.perf_counter() + 0.2
     schedule = Schedule(rate, start, start + seconds, seed=int(rate))
     cpu_server, cpu_client = children_cpu(server_pid), time.process_time()
+    cpu_database = postgres_cpu()
     threads = [
         threading.Thread(target=client, args=(port, cat, schedule, i, results, lock))
         for i in range(clients)
@@ -247,6 +272,7 @@ def run_rate(port: int, cat: dict, rate: float, seconds: float, clients: int, se
         results,
         elapsed,
         children_cpu(server_pid) - cpu_server,
+        postgres_cpu() - cpu_database,
         time.process_time() - cpu_client,
     )
 
@@ -270,6 +296,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=0, help="GUNICORN_WORKERS (0: its default)")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
+    parser.add_argument(
+        "--page-seconds",
+        type=int,
+        default=10,
+        help="STOREFRONT_PAGE_SECONDS of the server (production's 10; 0: no page cache)",
+    )
     args = parser.parse_args()
     if not args.url.startswith("postgres"):
         raise SystemExit("The load test runs on PostgreSQL (--url postgres://…).")
@@ -296,6 +328,7 @@ def main() -> None:
         env["REDIS_URL"] = args.redis
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
+    env["STOREFRONT_PAGE_SECONDS"] = str(args.page_seconds)
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "cabas/gunicorn.conf.py",
          "cabas.wsgi:application"],
@@ -329,9 +362,10 @@ def main() -> None:
     print(
         f"{args.clients} keep-alive clients, {args.seconds:.0f} s per rate, demo data (paris), "
         f"gunicorn workers: {args.workers or 'default'}, "
-        f"cache: {'Redis' if args.redis else 'local memory'}"
+        f"cache: {'Redis' if args.redis else 'local memory'}, "
+        f"page cache: {f'{args.page_seconds} s' if args.page_seconds else 'off'}"
     )
-    for rate, results, elapsed, cpu_server, cpu_client in rows:
+    for rate, results, elapsed, cpu_server, cpu_database, cpu_client in rows:
         answers = Counter(str(status) for _k, _t, status in results)
         errors = sum(
             n
@@ -342,7 +376,8 @@ def main() -> None:
         print(
             f"\nrate {rate:g}/s: achieved {len(results) / elapsed:.1f}/s, "
             f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, errors {errors}; "
-            f"CPU server {cpu_server:.1f} s, client {cpu_client:.1f} s over {elapsed:.0f} s"
+            f"CPU gunicorn {cpu_server:.1f} s, PostgreSQL {cpu_database:.1f} s, "
+            f"client {cpu_client:.1f} s over {elapsed:.0f} s"
         )
         by_kind = defaultdict(list)
         for kind, t, _s in results:

@@ -37,6 +37,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cabas.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SQLITE_CONN_MAX_AGE", "600")
+# The rendering is measured: the page cache (cabas/web/page_cache.py) is off unless asked.
+os.environ.setdefault("STOREFRONT_PAGE_SECONDS", "0")
 # Every request comes from one address: lift the API's per-client limits (they still run).
 for _limit in ("ANONYMOUS", "ANONYMOUS_WRITES", "TOKEN", "TOKEN_WRITES"):
     os.environ.setdefault(f"API_RATE_LIMIT_{_limit}", "100000000")

@@ -283,6 +283,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Storefront pages for visitors without a session are kept this many seconds in that cache
+# (cabas/web/page_cache.py: prices, stock and slot fill shown at most this old); 0: off.
+STOREFRONT_PAGE_SECONDS = int(os.environ.get("STOREFRONT_PAGE_SECONDS", "10"))
 # With Redis, sessions are read from the cache and written through to the database
 # (no lost cart when Redis restarts); every web instance sees the same sessions.
 SESSION_ENGINE = (

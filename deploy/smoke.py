@@ -215,8 +215,25 @@ def journey(front: str, instances: list[str], env: dict) -> list[str]:
     done.append("signed up through one instance, signed in on the other")
 
     product_path, offer_id = pick_offer(env)
-    status, _h, body, _r = shopper.get(product_path)
+    # Visitors without a session share the rendered page through Redis, whichever instance
+    # answers (cabas/web/page_cache.py), each with a CSRF token of their own. A page is
+    # kept for its minute only: a later visit may fall in the next one, hence the tries.
+    answers = [Browser(front).get(product_path, base=instances[0])]
+    for attempt in range(3):
+        answers.append(Browser(front).get(product_path, base=instances[attempt % 2 - 1]))
+        if answers[-1][1].get("Age") is not None:
+            break
+    check(all(a[0] == 200 for a in answers), f"anonymous product page: {answers[-1][0]}")
+    check(answers[-1][1].get("Age") is not None, "anonymous page never served from the cache")
+    tokens = {
+        re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', a[2]).group(1) for a in answers
+    }
+    check(len(tokens) == len(answers), "two visitors were given the same CSRF token")
+    done.append("anonymous product page shared between instances, a CSRF token each")
+
+    status, headers, body, _r = shopper.get(product_path)
     check(status == 200, f"product page {product_path}: {status}")
+    check(headers.get("Age") is None, "a signed-in shopper was served the shared page")
     add = next((f for f in forms_of(body) if f["action"].endswith("/panier/ajouter/")), None)
     check(add is not None, "no add-to-cart form on the product page")
     fields = dict(add["fields"], offer_id=str(offer_id), quantity="1")

@@ -8,23 +8,31 @@ validated whole before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabas.accounts.models import User
 from cabas.catalog.models import Offer
-from cabas.fulfilment.selectors import ShopFacts
+from cabas.fulfilment.selectors import (
+    ShopFacts,
+    datetime_from_json,
+    json_rows_sql,
+    rows_from_json,
+)
 from cabas.money import format_money
 
 from .errors import CartError
 from .models import MAX_CART_LINES, MAX_LINE_QUANTITY, Cart, CartLine, CartShopChoice
 from .validation import (
+    ModelColumns,
     check_buyable,
     offers_by_id,
     offers_shop_facts,
@@ -142,14 +150,91 @@ def cart_fill(
     """
     wanted = _parse_lines(lines)
     moment = now or timezone.now()
-    cart = cart_get(session=session, user=user)
-    if cart is None and wanted:
+    signed_in = user is not None and user.is_authenticated
+    if signed_in or isinstance(session.get(SESSION_CART_KEY), int):
+        with transaction.atomic():
+            state = _cart_state(session=session, user=user)
+            if state is not None:
+                cart, existing, choices = state
+                return cart, _lines_write_in(
+                    cart, wanted, replace=replace, moment=moment, state=(existing, choices)
+                )
+    if wanted:
         created = _cart_create_with(session=session, user=user, wanted=wanted, moment=moment)
         if created is not None:
             return created
-    if cart is None:
-        cart = cart_get_or_create(session=session, user=user)
+    cart = cart_get_or_create(session=session, user=user)
     return cart, _lines_write(cart, wanted, replace=replace, moment=moment)
+
+
+def _cart_state(
+    *, session: SessionBase, user: User | None
+) -> tuple[Cart, list[CartLine], list[CartShopChoice]] | None:
+    """The shopper's cart with its lines and fulfilment choices, in one query written
+    out by hand (what :func:`cart_get`, ``cart.lines.all()`` and ``cart.choices.all()``
+    read in three, and the ORM takes longer to compile than the database to answer)."""
+    if user is not None and user.is_authenticated:
+        condition, param = "c.user_id = %s", user.pk
+    else:
+        cart_id = session.get(SESSION_CART_KEY)
+        if not isinstance(cart_id, int):
+            return None
+        condition, param = "c.id = %s AND c.user_id IS NULL", cart_id
+    with connection.cursor() as cursor:
+        sql = _cart_state_sql(connection.vendor).replace("/* which */", condition)
+        cursor.execute(sql, [param])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    columns = _cart_columns(connection.vendor)
+    width = len(columns.selected)
+    cart: Cart = columns.load(row[:width])
+    lines: list[CartLine] = _json_instances(CartLine, row[width])
+    lines.sort(key=lambda line: (line.added_at, line.pk))  # the lines' ordering
+    return cart, lines, _json_instances(CartShopChoice, row[width + 1])
+
+
+@functools.cache
+def _cart_columns(vendor: str) -> ModelColumns:
+    return ModelColumns.of(Cart, "c")
+
+
+@functools.cache
+def _cart_state_sql(vendor: str) -> str:
+    qn = connection.ops.quote_name
+
+    def rows_of(model: type[Model]) -> str:
+        selected = ", ".join(qn(field.column) for field in model._meta.concrete_fields)
+        cart = model._meta.get_field("cart")
+        assert isinstance(cart, Field)
+        return (
+            f"(SELECT {json_rows_sql(selected)} FROM {qn(model._meta.db_table)}"  # noqa: S608
+            f" WHERE {qn(cart.column)} = c.{qn(Cart._meta.pk.column)})"
+        )
+
+    # Only quoted table and column names go into the SQL; the value is a parameter.
+    return (
+        f"SELECT {', '.join(_cart_columns(vendor).selected)}, "  # noqa: S608
+        f"{rows_of(CartLine)}, {rows_of(CartShopChoice)}"
+        f" FROM {qn(Cart._meta.db_table)} c WHERE /* which */ ORDER BY c.id LIMIT 1"
+    )
+
+
+def _json_instances(model: type[Model], value: object) -> list[Any]:
+    """Rows of ``model`` (all its columns) read through :func:`json_rows_sql`."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [
+        model.from_db(
+            connection.alias,
+            names,
+            [
+                datetime_from_json(v) if isinstance(field, DateTimeField) else v
+                for field, v in zip(fields, row, strict=True)
+            ],
+        )
+        for row in rows_from_json(value)
+    ]
 
 
 def _cart_create_with(
@@ -213,45 +298,60 @@ def _lines_write(
 ) -> CartContents | None:
     """Write ``wanted`` into ``cart``; with ``moment``, answer what the cart then holds."""
     with transaction.atomic():
-        existing = {line.offer_id: line for line in cart.lines.all()}
-        if not replace:
-            for offer_id, line in existing.items():
-                if offer_id in wanted:
-                    wanted[offer_id] += line.quantity
-        for offer_id, quantity in wanted.items():
-            parse_quantity(quantity, offer_id=offer_id)
-        final_ids = set(wanted) | (set() if replace else set(existing))
-        _check_size(len(final_ids))
-        if not wanted:
-            if replace:
-                cart_clear(cart=cart)
-            return None
-        # A cart that never had lines, or lost them all with their offers, has its
-        # territory set only in the second case: only then may choices be left.
-        with_choices = moment is not None and (existing or cart.territory_id)
-        choices = list(cart.choices.all()) if with_choices else []
-        offers = offers_by_id(final_ids if moment else wanted, fulfilment_at=moment)
-        base_territory = None if replace or not existing else cart.territory_id
-        territory_id = _check_wanted(offers, wanted, territory_id=base_territory)
-        if replace and not set(existing) <= set(wanted):
-            cart.lines.exclude(offer_id__in=list(wanted)).delete()
-        written = CartLine.objects.bulk_create(
-            _new_lines(cart, offers, wanted, territory_id),
-            update_conflicts=True,
-            unique_fields=["cart", "offer"],
-            update_fields=["quantity", "unit_price_cents"],
-        )
-        if cart.territory_id != territory_id:
-            cart.territory_id = territory_id
-            cart.save(update_fields=["territory", "updated_at"])
-        _territory_known(cart, offers)
-        if moment is None:
-            _drop_orphan_choices(cart)
-            return None
-        shop_ids = {offers[offer_id].shop_id for offer_id in final_ids if offer_id in offers}
-        orphans = [choice.pk for choice in choices if choice.shop_id not in shop_ids]
-        if orphans:
-            CartShopChoice.objects.filter(pk__in=orphans).delete()
+        return _lines_write_in(cart, wanted, replace=replace, moment=moment, state=None)
+
+
+def _lines_write_in(
+    cart: Cart,
+    wanted: dict[int, int],
+    *,
+    replace: bool,
+    moment: dt.datetime | None,
+    state: tuple[list[CartLine], list[CartShopChoice]] | None,
+) -> CartContents | None:
+    """:func:`_lines_write` inside the caller's transaction; ``state``, the cart's lines
+    and choices when they were read in it (:func:`_cart_state`)."""
+    existing = {line.offer_id: line for line in (state[0] if state else cart.lines.all())}
+    if not replace:
+        for offer_id, line in existing.items():
+            if offer_id in wanted:
+                wanted[offer_id] += line.quantity
+    for offer_id, quantity in wanted.items():
+        parse_quantity(quantity, offer_id=offer_id)
+    final_ids = set(wanted) | (set() if replace else set(existing))
+    _check_size(len(final_ids))
+    if not wanted:
+        if replace:
+            cart_clear(cart=cart)
+        return None
+    # A cart that never had lines, or lost them all with their offers, has its
+    # territory set only in the second case: only then may choices be left.
+    with_choices = moment is not None and (existing or cart.territory_id)
+    choices: list[CartShopChoice] = []
+    if with_choices:
+        choices = state[1] if state else list(cart.choices.all())
+    offers = offers_by_id(final_ids if moment else wanted, fulfilment_at=moment)
+    base_territory = None if replace or not existing else cart.territory_id
+    territory_id = _check_wanted(offers, wanted, territory_id=base_territory)
+    if replace and not set(existing) <= set(wanted):
+        cart.lines.exclude(offer_id__in=list(wanted)).delete()
+    written = CartLine.objects.bulk_create(
+        _new_lines(cart, offers, wanted, territory_id),
+        update_conflicts=True,
+        unique_fields=["cart", "offer"],
+        update_fields=["quantity", "unit_price_cents"],
+    )
+    if cart.territory_id != territory_id:
+        cart.territory_id = territory_id
+        cart.save(update_fields=["territory", "updated_at"])
+    _territory_known(cart, offers)
+    if moment is None:
+        _drop_orphan_choices(cart)
+        return None
+    shop_ids = {offers[offer_id].shop_id for offer_id in final_ids if offer_id in offers}
+    orphans = [choice.pk for choice in choices if choice.shop_id not in shop_ids]
+    if orphans:
+        CartShopChoice.objects.filter(pk__in=orphans).delete()
     final: list[CartLine] = []
     for line in written:
         kept = existing.get(line.offer_id)

@@ -6,14 +6,19 @@ Each failure names the line it concerns and says, in French, what to do.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
-from cabas.catalog.models import Offer
+from cabas.catalog.models import Offer, Product
+from cabas.fulfilment.models import ShopFulfilment
 from cabas.fulfilment.selectors import ShopFacts, shop_facts, shop_facts_annotations
-from cabas.shops.models import ShopStatus
+from cabas.shops.models import Shop, ShopStatus
+from cabas.territories.models import Territory
 
 from .errors import CartError
 from .models import MAX_LINE_QUANTITY
@@ -65,21 +70,183 @@ def parse_offer_id(value: Any) -> int:
 
 
 def offers_by_id(
-    offer_ids: Iterable[int], *, fulfilment_at: dt.datetime | None = None
+    offer_ids: Iterable[int], *, fulfilment_at: dt.datetime | None = None, lock: bool = False
 ) -> dict[int, Offer]:
     """The offers with their shop, territory and product, in one query.
 
     With ``fulfilment_at`` (the moment the slots are worked out for), the same query
     also reads what the fulfilment of their shops needs (:func:`offers_shop_facts`).
+    With ``lock`` the offers are locked as they are read, as :func:`lock_offers` locks
+    them (``FOR UPDATE`` of the offers alone, in primary-key order; inside
+    ``transaction.atomic``).
+
+    Written out by hand and loaded as the ORM loads a ``select_related`` (the same
+    instances, related objects cached, the database's values converted): built by
+    the ORM, the query (five models, their 95 columns, the fulfilment facts) cost
+    about 1.5 ms of CPU to compile and load, a third of a cart add.
     """
-    queryset = Offer.objects.filter(pk__in=set(offer_ids)).select_related(
-        "shop__territory", "product"
-    )
+    ids = sorted(set(offer_ids))
+    if not ids:
+        return {}
+    with_facts = fulfilment_at is not None
+    read = _offers_read(with_facts)
+    sql, params = read.sql, list[Any]()
+    facts_names: list[str] = []
     if fulfilment_at is not None:
-        queryset = queryset.select_related("shop__fulfilment").annotate(
-            **shop_facts_annotations('"catalog_offer"."shop_id"', now=fulfilment_at)
+        annotations = shop_facts_annotations(read.shop_column, now=fulfilment_at)
+        facts_sql = []
+        for name, expression in annotations.items():
+            part, part_params = expression.as_sql(None, connection)  # type: ignore[arg-type]
+            facts_sql.append(f"{part} AS {connection.ops.quote_name(name)}")
+            params.extend(part_params)
+        sql = sql.replace(_FACTS_MARK, ", " + ", ".join(facts_sql))
+        facts_names = list(annotations)
+    sql += f" WHERE {read.offer_id} IN ({', '.join(['%s'] * len(ids))}) ORDER BY {read.offer_id}"
+    params.extend(ids)
+    if lock and connection.features.has_select_for_update:
+        sql += " " + connection.ops.for_update_sql(of=("o",) if read.lock_of else ())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    territories: dict[int, Territory] = {}
+    offers: dict[int, Offer] = {}
+    for row in rows:
+        parts = {columns.model: row[start:end] for columns, start, end in read.parts}
+        offer = read.columns[Offer].load(parts[Offer])
+        shop = read.columns[Shop].load(parts[Shop])
+        territory = territories.get(parts[Territory][0])
+        if territory is None:
+            territory = territories[parts[Territory][0]] = read.columns[Territory].load(
+                parts[Territory]
+            )
+        _SHOP.set_cached_value(offer, shop)
+        _PRODUCT.set_cached_value(offer, read.columns[Product].load(parts[Product]))
+        _TERRITORY.set_cached_value(shop, territory)
+        if with_facts:
+            settings = None
+            if parts[ShopFulfilment][0] is not None:  # a saved settings row was joined
+                settings = read.columns[ShopFulfilment].load(parts[ShopFulfilment])
+                _SETTINGS_SHOP.set_cached_value(settings, shop)
+            _SETTINGS_SHOP.remote_field.set_cached_value(shop, settings)
+            for name, value in zip(facts_names, row[read.width :], strict=True):
+                setattr(offer, name, value)
+        offers[offer.pk] = offer
+    return offers
+
+
+_FACTS_MARK = "/* facts */"
+_SHOP = Offer._meta.get_field("shop")
+_PRODUCT = Offer._meta.get_field("product")
+_TERRITORY = Shop._meta.get_field("territory")
+_SETTINGS_SHOP = ShopFulfilment._meta.get_field("shop")
+
+
+@dataclass(frozen=True)
+class ModelColumns:
+    """A model's concrete columns selected under a table alias, and how to load a row
+    of them as the ORM does (the database's values converted, then ``from_db``)."""
+
+    model: Any  # a model class
+    selected: list[str]  # alias.column
+    names: list[str]  # the fields' attnames
+    converters: list[tuple[int, list[tuple[Any, Any]]]]  # index, [(converter, column)]
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str) -> ModelColumns:
+        qn = connection.ops.quote_name
+        fields = list(model._meta.concrete_fields)
+        converters = []
+        for i, field in enumerate(fields):
+            column = field.get_col(alias)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((i, [(converter, column) for converter in found]))
+        return cls(
+            model=model,
+            selected=[f"{alias}.{qn(field.column)}" for field in fields],
+            names=[field.attname for field in fields],
+            converters=converters,
         )
-    return {offer.pk: offer for offer in queryset}
+
+    def load(self, values: Sequence[Any]) -> Any:
+        converted = list(values)
+        for i, column_converters in self.converters:
+            for converter, column in column_converters:
+                converted[i] = converter(converted[i], column, connection)
+        return self.model.from_db(connection.alias, self.names, converted)
+
+
+@dataclass(frozen=True)
+class _OffersRead:
+    sql: str  # SELECT … FROM … JOIN …, the facts' place marked
+    offer_id: str
+    shop_column: str
+    lock_of: bool
+    width: int  # columns before the facts
+    columns: dict[type[Model], ModelColumns]
+    parts: list[tuple[ModelColumns, int, int]]  # each model's first and past-last column
+
+
+_READS: dict[tuple[str, bool], _OffersRead] = {}
+
+
+def _offers_read(with_facts: bool) -> _OffersRead:
+    """The SQL of :func:`offers_by_id` and how to load its rows, built once."""
+    key = (connection.vendor, with_facts)
+    if key not in _READS:
+        _READS[key] = _build_offers_read(with_facts)
+    return _READS[key]
+
+
+def _build_offers_read(with_facts: bool) -> _OffersRead:
+    qn = connection.ops.quote_name
+    aliases: list[tuple[type[Model], str]] = [
+        (Offer, "o"),
+        (Shop, "s"),
+        (Territory, "t"),
+        (Product, "p"),
+    ]
+    if with_facts:
+        aliases.append((ShopFulfilment, "f"))
+    selected: list[str] = []
+    columns: dict[type[Model], ModelColumns] = {}
+    parts = []
+    for model, alias in aliases:
+        columns[model] = ModelColumns.of(model, alias)
+        start = len(selected)
+        selected.extend(columns[model].selected)
+        parts.append((columns[model], start, len(selected)))
+
+    def col(alias: str, model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return f"{alias}.{qn(field.column)}"
+
+    joins = (
+        f" FROM {qn(Offer._meta.db_table)} o"
+        f" INNER JOIN {qn(Shop._meta.db_table)} s"
+        f" ON {col('s', Shop, 'id')} = {col('o', Offer, 'shop')}"
+        f" INNER JOIN {qn(Territory._meta.db_table)} t"
+        f" ON {col('t', Territory, 'id')} = {col('s', Shop, 'territory')}"
+        f" INNER JOIN {qn(Product._meta.db_table)} p"
+        f" ON {col('p', Product, 'id')} = {col('o', Offer, 'product')}"
+    )
+    if with_facts:
+        joins += (
+            f" LEFT OUTER JOIN {qn(ShopFulfilment._meta.db_table)} f"
+            f" ON {col('f', ShopFulfilment, 'shop')} = {col('s', Shop, 'id')}"
+        )
+    # Only quoted table and column names go into the SQL; values are parameters.
+    sql = f"SELECT {', '.join(selected)}{_FACTS_MARK if with_facts else ''}{joins}"
+    return _OffersRead(
+        sql=sql,
+        offer_id=col("o", Offer, "id"),
+        shop_column=col("o", Offer, "shop"),
+        lock_of=connection.features.has_select_for_update_of,
+        width=len(selected),
+        columns=columns,
+        parts=parts,
+    )
 
 
 def offers_shop_facts(offers: Iterable[Offer]) -> dict[int, ShopFacts]:

@@ -6,13 +6,15 @@ Every function that takes several shops answers with a constant number of querie
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from django.db import connection, models
-from django.db.models import BooleanField, CharField, OuterRef, Value
+from django.db.models import BooleanField, CharField, OuterRef, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -148,10 +150,6 @@ class FulfilmentOption:
             return f"point:{self.collection_point.slug}"
         return self.method
 
-    def counted(self, start: dt.datetime) -> bool:
-        """Whether the counter row of the slot starting at ``start`` was read."""
-        return (self.calendar.target, start) in self._loads
-
     def find_slot(self, start: dt.datetime) -> Slot | None:
         for slot in self._iter_free():
             if slot.start >= start:
@@ -249,31 +247,38 @@ def _shop_calendars(
 @dataclass(frozen=True)
 class ShopFacts:
     """What :func:`fulfilment_for_shops` would otherwise read for one shop: its saved
-    settings (None: its territory's defaults) and whether it has any closure, active
-    collection point, active delivery zone or booked slot to read."""
+    settings (None: its territory's defaults), whether it has any closure, active
+    collection point or active delivery zone to read, and the counters of its own
+    pickup and delivery slots (``(target, starts_at)`` → booked, as ``_loads`` reads
+    them)."""
 
     settings: ShopFulfilment | None
     closures: bool
     points: bool
     zones: bool
-    bookings: bool
+    loads: dict[tuple[str, dt.datetime], int]
 
 
-FACTS = ("closures", "points", "zones", "bookings")
+FACTS = ("closures", "points", "zones")
 
 
 def shop_facts_annotations(shop_column: str, *, now: dt.datetime) -> dict[str, RawSQL]:
     """Annotations for a query whose rows carry a shop (``shop_column``, the quoted
     column holding its id, e.g. ``'"catalog_offer"."shop_id"'``) saying which of
-    :func:`fulfilment_for_shops`' reads would find something for it.
+    :func:`fulfilment_for_shops`' reads would find something for it, and carrying
+    the counters of its pickup and delivery slots (a JSON array of ``[target,
+    starts_at, booked]``): the read of the slots' loads comes with the shop.
 
     Read back with :func:`shop_facts`; the query must also ``select_related`` the
     shop's ``fulfilment`` (its saved settings). ``now`` is the moment given to
-    ``fulfilment_for_shops``. Plain SQL (the same on PostgreSQL and SQLite): built
-    as ORM subqueries, the four cost more CPU to compile than the reads they save.
+    ``fulfilment_for_shops``. Plain SQL (PostgreSQL and SQLite differ only in the
+    name of the JSON functions): built as ORM subqueries, these cost more CPU to
+    compile than the reads they save.
     """
     since = now.date() - dt.timedelta(days=1)
     shop_target = f"'shop:' || CAST({shop_column} AS TEXT) || "
+    json_rows = json_rows_sql("target, starts_at, booked")
+    loads_table = connection.ops.quote_name(SlotLoad._meta.db_table)
 
     # Only table and column names and the caller's column go into the SQL; values
     # are parameters.
@@ -294,15 +299,49 @@ def shop_facts_annotations(shop_column: str, *, now: dt.datetime) -> dict[str, R
             CollectionPointShop, f"shop_id = {shop_column} AND collection_point_id IN {in_points}"
         ),
         "fulfilment_has_zones": exists(DeliveryZone, f"shop_id = {shop_column} AND is_active"),
-        "fulfilment_has_bookings": exists(
-            SlotLoad,
-            f"target IN ({shop_target}':pickup', {shop_target}':delivery') "
-            "AND starts_at >= %s AND starts_at < %s AND booked > 0",
+        "fulfilment_loads": RawSQL(  # noqa: S611 (names only, values are parameters)
+            f"SELECT {json_rows} FROM {loads_table} "  # noqa: S608 (names only)
+            f"WHERE target IN ({shop_target}':pickup', {shop_target}':delivery') "
+            "AND starts_at >= %s AND starts_at < %s",
             (
                 connection.ops.adapt_datetimefield_value(now),
                 connection.ops.adapt_datetimefield_value(now + LOADS_WINDOW),
             ),
+            output_field=TextField(),
         ),
+    }
+
+
+def json_rows_sql(columns: str) -> str:
+    """The SQL aggregate of the rows' ``columns`` (plain column names, comma-separated)
+    as one JSON array of arrays, to read rows of another table with a query's rows;
+    read back with :func:`rows_from_json`."""
+    if connection.vendor == "postgresql":
+        return f"json_agg(json_build_array({columns}))"
+    return f"json_group_array(json_array({columns}))"
+
+
+def rows_from_json(value: object) -> list[list]:
+    """What :func:`json_rows_sql` selected: PostgreSQL gives the parsed list (None
+    without rows), SQLite its text."""
+    rows = json.loads(value) if isinstance(value, str) else value
+    return cast(list[list], rows or [])
+
+
+def datetime_from_json(value: str | None) -> dt.datetime | None:
+    """A datetime column read through :func:`json_rows_sql`: ISO with its offset on
+    PostgreSQL, naive UTC on SQLite."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _loads_from_json(value: object) -> dict[tuple[str, dt.datetime], int]:
+    """``fulfilment_loads`` as ``_loads`` answers."""
+    return {
+        (target, datetime_from_json(starts_at)): booked  # type: ignore[misc]
+        for target, starts_at, booked in rows_from_json(value)
     }
 
 
@@ -314,7 +353,11 @@ def shop_facts(row: object, shop: Shop) -> ShopFacts:
     except ShopFulfilment.DoesNotExist:
         settings = None
     flags = {name: bool(getattr(row, f"fulfilment_has_{name}")) for name in FACTS}
-    return ShopFacts(settings=settings, **flags)
+    return ShopFacts(
+        settings=settings,
+        loads=_loads_from_json(row.fulfilment_loads),  # type: ignore[attr-defined]
+        **flags,
+    )
 
 
 def fulfilment_for_shops(
@@ -327,7 +370,8 @@ def fulfilment_for_shops(
 
     ``shops`` need ``territory`` loaded (``select_related``). Five queries in all;
     with the ``facts`` of every shop (:func:`shop_facts`, read with the shops) only
-    the reads that find something: none for a shop with its settings alone.
+    the reads that find something: none for a shop with its settings alone, nor for
+    its booked slots unless it has a collection point (whose slots other shops book).
     """
     moment = now or timezone.now()
     shop_ids = [shop.pk for shop in shops]
@@ -370,8 +414,10 @@ def fulfilment_for_shops(
         pending[shop.pk] = (settings, entries)
 
     # Booked slots of a collection point may come from other shops' orders.
-    booked = facts is None or bool(with_points) or bool(having("bookings"))
-    loads = _loads(targets, moment) if booked else {}
+    if facts is None or with_points:
+        loads = _loads(targets, moment)
+    else:
+        loads = {key: booked for pk in shop_ids for key, booked in facts[pk].loads.items()}
     views = {}
     for shop in shops:
         settings, entries = pending[shop.pk]
@@ -433,7 +479,8 @@ class _ReadyFacts:
     closures: bool
     points: bool
     zones: bool
-    bookings: bool
+    # The booked counters of its own pickup and delivery slots, as ``_loads`` reads them.
+    loads: dict[tuple[str, dt.datetime], int]
 
 
 # The fields the ready time reads of a shop and of its territory.
@@ -467,13 +514,14 @@ def _ready_facts(
     shop_ids: list[int], moment: dt.datetime, since: dt.date
 ) -> dict[int, _ReadyFacts]:
     """For each shop that exists: the fields the ready time reads of it and of its
-    territory, its saved settings (None: its territory's defaults) and whether it has an
-    active delivery zone, an active collection point, a slot booked in the coming days
-    or a closure from ``since`` on.
+    territory, its saved settings (None: its territory's defaults), whether it has an
+    active delivery zone, an active collection point or a closure from ``since`` on,
+    and the counters of its slots booked in the coming days (a JSON array: the read of
+    the slots' loads comes with the shop).
 
-    One query written out by hand: built by the ORM (four ``EXISTS`` subqueries and
-    three joined models) the same query cost 5 to 8 ms of CPU to compile and load,
-    about 90 % of the ready times of a page, for 0.1 ms in the database.
+    One query written out by hand: built by the ORM (the subqueries and three joined
+    models) the same query cost 5 to 8 ms of CPU to compile and load, about 90 % of the
+    ready times of a page, for 0.1 ms in the database.
     """
     qn = connection.ops.quote_name
 
@@ -492,7 +540,8 @@ def _ready_facts(
         *(f"f.{qn(field.column)}" for field in settings_fields),
     ]
     shop_id = f"s.{column(Shop, 'id')}"
-    target = column(SlotLoad, "target")
+    target, starts_at = column(SlotLoad, "target"), column(SlotLoad, "starts_at")
+    load_columns = (target, starts_at, column(SlotLoad, "booked"))
     # Only quoted table and column names and placeholders are formatted into the SQL.
     sql = (
         f"SELECT {', '.join(selected)}, "  # noqa: S608
@@ -505,10 +554,11 @@ def _ready_facts(
         f" = m.{column(CollectionPointShop, 'collection_point')}"
         f" WHERE m.{column(CollectionPointShop, 'shop')} = {shop_id}"
         f" AND p.{column(CollectionPoint, 'is_active')} = %s), "
-        f"EXISTS (SELECT 1 FROM {table(SlotLoad)} l"
+        f"(SELECT {json_rows_sql(', '.join(f'l.{name}' for name in load_columns))}"
+        f" FROM {table(SlotLoad)} l"
         f" WHERE (l.{target} = ('shop:' || {shop_id} || ':pickup')"
         f" OR l.{target} = ('shop:' || {shop_id} || ':delivery'))"
-        f" AND l.{column(SlotLoad, 'starts_at')} >= %s AND l.{column(SlotLoad, 'starts_at')} < %s"
+        f" AND l.{starts_at} >= %s AND l.{starts_at} < %s"
         f" AND l.{column(SlotLoad, 'booked')} > 0), "
         f"EXISTS (SELECT 1 FROM {table(ShopClosure)} c"
         f" WHERE c.{column(ShopClosure, 'shop')} = {shop_id}"
@@ -546,14 +596,14 @@ def _ready_facts(
             settings = None
             if settings_values[0] is not None:  # the saved settings' id: a row was joined
                 settings = _from_row(ShopFulfilment, settings_fields, settings_values)
-            zones, points, bookings, closures = row[ends[2] :]
+            zones, points, loads, closures = row[ends[2] :]
             facts[shop.pk] = _ReadyFacts(
                 shop=shop,
                 settings=settings,  # type: ignore[arg-type]
                 closures=bool(closures),
                 points=bool(points),
                 zones=bool(zones),
-                bookings=bool(bookings),
+                loads=_loads_from_json(loads),
             )
     return facts
 
@@ -567,10 +617,10 @@ def earliest_ready_for_shops(
     """The earliest moment each shop can hand over an order, and how it reads.
 
     Made for lists (shop cards, a product's sellers): one query for any number of
-    shops — their settings, territory defaults, and whether anything else bears on
-    the answer (a delivery zone, a collection point, a booked slot, a closure) —
-    then one query for each of booked slots, collection points and closures only
-    when some shop has them. Pass ``closures`` (shop id → ``(start, end)`` dates)
+    shops — their settings, territory defaults, their booked slots, and whether
+    anything else bears on the answer (a delivery zone, a collection point, a
+    closure) — then one query for each of collection points (and their booked slots)
+    and closures only when some shop has them. Pass ``closures`` (shop id → ``(start, end)`` dates)
     when the page has them already. ``shops`` need not have their territory loaded.
     """
     if not shops:
@@ -597,19 +647,44 @@ def earliest_ready_for_shops(
             has_zones=facts[shop.pk].zones,
         )
         targets.update(calendar.target for _label, calendar, _extra in calendars[shop.pk])
-    booked = with_points or any(fact.bookings for fact in facts.values())
-    loads = _loads(targets, moment) if booked else {}
+    if with_points:  # a collection point's slots are booked by other shops' orders too
+        loads = _loads(targets, moment)
+    else:
+        loads = {key: booked for fact in facts.values() for key, booked in fact.loads.items()}
 
     result: dict[int, ReadyTime | None] = dict.fromkeys((shop.pk for shop in shops), None)
+    # Shops with the same hours and settings and no booked slot are ready at the same
+    # moment (a list's shops of one trade often share their hours): worked out once.
+    booked_targets = {target for target, _start in loads}
+    same: dict[tuple, ReadyTime | None] = {}
     for shop in found:
+        entries = calendars[shop.pk]
+        key = None
+        if not any(calendar.target in booked_targets for _label, calendar, _extra in entries):
+            key = tuple(_calendar_key(calendar) for _label, calendar, _extra in entries)
+            if key in same:
+                result[shop.pk] = same[key]
+                continue
         options = [
             FulfilmentOption(
                 method=calendar.method, label=label, calendar=calendar, now=moment, loads=loads
             )
-            for label, calendar, _extra in calendars[shop.pk]
+            for label, calendar, _extra in entries
         ]
         result[shop.pk] = _ready_time(shop, options, moment)
+        if key is not None:
+            same[key] = result[shop.pk]
     return result
+
+
+# What names a calendar rather than shapes its slots.
+_CALENDAR_IDENTITY = frozenset({"target", "shop_id", "collection_point_id"})
+
+
+def _calendar_key(calendar: SlotCalendar) -> tuple:
+    """Everything but the identity of ``calendar``: two calendars with the same key and no
+    booked slot have the same free slots."""
+    return tuple(value for name, value in vars(calendar).items() if name not in _CALENDAR_IDENTITY)
 
 
 def earliest_ready(shop: Shop, *, now: dt.datetime | None = None) -> ReadyTime | None:

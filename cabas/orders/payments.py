@@ -3,10 +3,11 @@
 This issue ships the "pay on fulfilment" methods; an online card payment, a
 territory voucher or a gift card becomes another :class:`PaymentProvider` in
 ``PROVIDERS`` (a voucher covering part of the total would run before the method
-that pays the rest). ``start`` runs just before the checkout's transaction, with
-the checkout's idempotency key as ``reference`` (the key a payment service
-deduplicates on); it must not block on the network: an online provider answers
-``pending`` and is confirmed by its webhook, through the task queue.
+that pays the rest). ``start`` runs in the checkout's transaction, before its first
+write (the offers are locked by then), with the checkout's idempotency key as
+``reference`` (the key a payment service deduplicates on); it must not block on the
+network: an online provider answers ``pending`` and is confirmed by its webhook,
+through the task queue.
 """
 
 from __future__ import annotations

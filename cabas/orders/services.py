@@ -28,7 +28,6 @@ from cabas.cart.models import MAX_CART_LINES, Cart
 from cabas.cart.selectors import cart_version
 from cabas.cart.services import cart_remove_offers
 from cabas.cart.validation import check_buyable, offers_by_id, offers_shop_facts
-from cabas.catalog.locks import lock_offers
 from cabas.catalog.models import Offer
 from cabas.catalog.stock import InsufficientStockError, stock_restore, stock_sell
 from cabas.fulfilment.calendars import Slot
@@ -316,57 +315,60 @@ def _place(
 ) -> tuple[Checkout, list[Order]]:
     user, email, phone = _contact(request)
     lines = _requested_lines(request, cart)
-    # With the offers, what the fulfilment of their shops needs (no query per part).
-    offers = offers_by_id((line.offer_id for line in lines), fulfilment_at=now)
-    try:
-        territory_id = check_buyable(offers, [line.offer_id for line in lines], territory_id=None)
-        changes = _price_changes(lines, offers)
-        if changes:
-            _raise_price_changed(changes)
-        shortages = [
-            (offers[line.offer_id], line.quantity, offers[line.offer_id].stock or 0)
-            for line in lines
-            if offers[line.offer_id].stock is not None
-            and (offers[line.offer_id].stock or 0) < line.quantity
-        ]
-        if shortages:
-            _raise_out_of_stock(shortages)
-        plans = _plan(request, lines, offers, cart, now)
-    except (CartError, FulfilmentError) as error:
-        raise _from_domain(error) from error
-    providers = available_providers()
-    provider = providers.get(request.payment_method or DEFAULT_PROVIDER)
-    if provider is None or not provider.accepts({plan.option.method for plan in plans}):
-        raise CheckoutError(
-            "payment_method_invalid",
-            _("Ce mode de paiement n'est pas possible pour cette commande."),
-            {"payment_method": request.payment_method, "accepted": sorted(providers)},
-        )
-    territory = offers[lines[0].offer_id].shop.territory
-    assert territory.pk == territory_id
-    total = sum(plan.subtotal_cents + plan.delivery_fee_cents for plan in plans)
     quantities = {line.offer_id: line.quantity for line in lines}
-
-    # Vouchers, gift cards and points first (checked read-only here); the provider is
-    # asked only for the rest.
-    shares = tenders_allocate(
-        territory=territory,
-        user=user,
-        shops=[plan.shop for plan in plans],
-        totals=[plan.subtotal_cents + plan.delivery_fee_cents for plan in plans],
-        tenders=request.tenders,
-        loyalty_points=request.loyalty_points,
-        now=now,
-    )
-    tendered = tendered_by_order(shares, len(plans))
-    rest = total - sum(tendered)
-    payment = (
-        provider.start(reference=key, amount_cents=rest, currency=territory.currency)
-        if rest
-        else PaymentOutcome(status="paid")
-    )
-
     with transaction.atomic():
+        # The offers are locked as they are read (DESIGN 1), in one query with what the
+        # fulfilment of their shops needs: every check below sees the rows it sells.
+        offers = offers_by_id(quantities, fulfilment_at=now, lock=True)
+        try:
+            territory_id = check_buyable(
+                offers, [line.offer_id for line in lines], territory_id=None
+            )
+            changes = _price_changes(lines, offers)
+            if changes:
+                _raise_price_changed(changes)
+            shortages = [
+                (offers[line.offer_id], line.quantity, offers[line.offer_id].stock or 0)
+                for line in lines
+                if offers[line.offer_id].stock is not None
+                and (offers[line.offer_id].stock or 0) < line.quantity
+            ]
+            if shortages:
+                _raise_out_of_stock(shortages)
+            plans = _plan(request, lines, offers, cart, now)
+        except (CartError, FulfilmentError) as error:
+            raise _from_domain(error) from error
+        providers = available_providers()
+        provider = providers.get(request.payment_method or DEFAULT_PROVIDER)
+        if provider is None or not provider.accepts({plan.option.method for plan in plans}):
+            raise CheckoutError(
+                "payment_method_invalid",
+                _("Ce mode de paiement n'est pas possible pour cette commande."),
+                {"payment_method": request.payment_method, "accepted": sorted(providers)},
+            )
+        territory = offers[lines[0].offer_id].shop.territory
+        assert territory.pk == territory_id
+        total = sum(plan.subtotal_cents + plan.delivery_fee_cents for plan in plans)
+
+        # Vouchers, gift cards and points first (checked read-only here); the provider is
+        # asked only for the rest.
+        shares = tenders_allocate(
+            territory=territory,
+            user=user,
+            shops=[plan.shop for plan in plans],
+            totals=[plan.subtotal_cents + plan.delivery_fee_cents for plan in plans],
+            tenders=request.tenders,
+            loyalty_points=request.loyalty_points,
+            now=now,
+        )
+        tendered = tendered_by_order(shares, len(plans))
+        rest = total - sum(tendered)
+        payment = (
+            provider.start(reference=key, amount_cents=rest, currency=territory.currency)
+            if rest
+            else PaymentOutcome(status="paid")
+        )
+
         checkout = Checkout.objects.create(
             territory_id=territory_id,
             idempotency_key=key,
@@ -381,18 +383,9 @@ def _place(
             currency=territory.currency,
             access_token=secrets.token_urlsafe(32),
         )
-        locked = list(lock_offers(quantities))
-        moved = [o for o in locked if not o.is_active or o.price_cents != offers[o.pk].price_cents]
-        if moved:
-            raise CheckoutError(
-                "price_changed",
-                _("Un article vient de changer de prix ou d'être retiré : vérifiez votre panier."),
-                [{"offer_id": o.pk, "price_cents": o.price_cents} for o in moved],
-                status=409,
-            )
         try:
             stock_sell(
-                offers=locked,
+                offers=[offers[offer_id] for offer_id in quantities],
                 quantities=quantities,
                 reference=f"checkout:{checkout.pk}",
                 actor_id=checkout.user_id,
@@ -411,11 +404,6 @@ def _place(
                         plan.option.calendar.capacity,
                     )
                     for plan in plans
-                ],
-                counted=[
-                    (plan.option.calendar.target, plan.slot.start)
-                    for plan in plans
-                    if plan.option.counted(plan.slot.start)
                 ],
             )
         except SlotFullError as error:

@@ -22,6 +22,7 @@ from cabas.geo.distance import Point
 from cabas.shops.models import ShopStatus
 from cabas.shops.selectors import area_centre
 from cabas.territories.models import Territory
+from cabas.web.page_cache import shared_answer
 
 from .categories import category_tree
 from .results import OfferHit, ProductHit, ProductRef, SearchFilters
@@ -208,6 +209,14 @@ def _filters(territory: Territory, params: SearchQuery) -> SearchFilters:
 )
 def search(request: HttpRequest, slug: str, params: Query[SearchQuery]) -> HttpResponse:
     territory = _territory(slug)
+    # A visitor without a session or token shares the answer a few seconds with the others
+    # asking the same (stock and prices at most STOREFRONT_PAGE_SECONDS old).
+    return shared_answer(
+        request, "api-search", territory.pk, lambda: _search(request, territory, params)
+    )
+
+
+def _search(request: HttpRequest, territory: Territory, params: SearchQuery) -> HttpResponse:
     result = search_offers(
         territory=territory,
         query=params.q,

@@ -1,10 +1,17 @@
 """The category tree as search reads it: a small reference table (a few dozen rows) read
-in one raw query, cheaper than an ORM query and never stale."""
+in one raw query, cheaper than an ORM query and never stale.
+
+A search reads the tree's rows as one JSON array inside the query it starts with (the
+shop fingerprint, :func:`cabas.search.shop_snapshot.search_context`): one round trip less
+per search, and the tree is parsed once per process for each version of the table."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from cabas.catalog.models import Category
 
@@ -53,3 +60,31 @@ def category_tree() -> CategoryTree:
         )
         rows = [CategoryInfo(*row) for row in cursor.fetchall()]
     return CategoryTree({c.id: c for c in rows}, {c.slug: c for c in rows})
+
+
+def tree_rows_sql(connection: BaseDatabaseWrapper) -> str:
+    """A scalar subquery: every category as ``[position, name, id, slug, parent_id]`` in
+    one JSON array (text), in the order of :func:`category_tree` on PostgreSQL; SQLite's
+    aggregate keeps no order, and its BINARY collation orders names as Python does, so
+    :func:`tree_from_rows` sorts them."""
+    if connection.vendor == "postgresql":
+        return (
+            "(SELECT json_agg(json_build_array(position, name, id, slug, parent_id) "  # noqa: S608
+            f"ORDER BY position, name, id)::text FROM {CATEGORY_TABLE})"
+        )
+    return (
+        "(SELECT json_group_array(json_array(position, name, id, slug, parent_id)) "  # noqa: S608
+        f"FROM {CATEGORY_TABLE})"
+    )
+
+
+@lru_cache(maxsize=8)
+def tree_from_rows(rows: str | None, vendor: str) -> CategoryTree:
+    """The tree of :func:`tree_rows_sql`'s text, parsed once per process and version of
+    the table (the text is the key: a category renamed or moved reads as another tree).
+    Shared: callers never change it."""
+    parsed = json.loads(rows) if rows else []
+    if vendor != "postgresql":
+        parsed.sort(key=lambda row: (row[0], row[1], row[2]))
+    infos = [CategoryInfo(cid, slug, name, parent) for _pos, name, cid, slug, parent in parsed]
+    return CategoryTree({c.id: c for c in infos}, {c.slug: c for c in infos})

@@ -127,3 +127,29 @@ class SearchStemRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stem}: {self.product_id} ({self.score:.3f})"
+
+
+class SearchShopCount(models.Model):
+    """Active offers of each approved shop by the category of their product's document:
+    what browsing a few shops counts (facets and total), read from these rows instead of
+    joining every offer of those shops to its document (:mod:`cabas.search.shopcounts`).
+    Written by the index services in the transaction that replaces the index generation."""
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    shop_id = models.BigIntegerField()
+    category_id = models.BigIntegerField(null=True, blank=True)
+    offer_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # offer_count is read, not searched: the counts come from the index alone.
+            models.Index(
+                fields=["shop_id", "category_id", "offer_count"], name="search_shopcount_shop"
+            ),
+            models.Index(fields=["territory"], name="search_shopcount_territory"),
+        ]
+
+    def __str__(self) -> str:
+        return f"shop {self.shop_id}, category {self.category_id}: {self.offer_count}"

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from cabas.catalog.models import Offer, Product
 
 from .models import SearchDocument
+from .shopcounts import shop_counts
 from .sql import ShopCodeSql, in_list, search_connection, shop_code
 
 OFFER_TABLE = Offer._meta.db_table
@@ -169,8 +170,24 @@ _COLUMNS = "o.id, o.product_id, o.shop_id, o.price_cents, o.stock, o.sku"
 
 
 def browse_counts(scope: OfferScope) -> tuple[int, list[tuple[int | None, int]]]:
-    """Offers of browsed shops (no words for products): their number by category, counted
-    in SQL since every product of a shop may be one."""
+    """Offers of browsed shops (no words for products): their number by category. Without
+    a stock or price filter, from the shops' counts (:mod:`cabas.search.shopcounts`);
+    else counted in SQL over their offers, since every product of a shop may be one."""
+    if (
+        scope.named_shops is not None
+        and not scope.products
+        and scope.named_products is None
+        and not scope.in_stock
+        and scope.price_min is None
+        and scope.price_max is None
+    ):
+        first, codes = scope.shop_first, scope.shop_codes
+        shown = [
+            sid
+            for sid in scope.named_shops
+            if 0 <= sid - first < len(codes) and codes[sid - first] != HIDDEN_CODE
+        ]
+        return shop_counts(shown, scope.category_ids) if shown else (0, [])
     where, params = _where(scope)
     with search_connection().cursor() as cursor:
         cursor.execute(
@@ -212,12 +229,33 @@ def _rows(query: str, params: list[Any]) -> list[OfferRow]:
         return [OfferRow._make(row) for row in cursor.fetchall()]
 
 
-def offers_of_products(scope: OfferScope, product_ids: Sequence[int]) -> list[OfferRow]:
-    """The offers of these products within the scope's filters (a page of buckets)."""
+ProductRow = tuple[int, str, str | None, str, int | None]
+
+
+def offers_of_products(
+    scope: OfferScope, product_ids: Sequence[int]
+) -> tuple[list[OfferRow], list[ProductRow]]:
+    """The offers of these products within the scope's filters (a page of buckets), and
+    the products' rows (:func:`product_rows`) in the same round trip."""
     if not product_ids:
-        return []
+        return [], []
     where, params = _where(scope, product_ids)
-    return _rows(f"SELECT {_COLUMNS} FROM {OFFER_TABLE} o WHERE {where}", params)  # noqa: S608
+    clause, values = in_list("p.id", sorted(set(product_ids)))
+    with search_connection().cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_COLUMNS}, NULL, NULL, NULL, NULL FROM {OFFER_TABLE} o WHERE {where} "  # noqa: S608
+            "UNION ALL SELECT NULL, p.id, NULL, NULL, NULL, NULL, p.name, p.gtin, p.brand, "
+            f"p.category_id FROM {PRODUCT_TABLE} p WHERE {clause}",
+            params + values,
+        )
+        offers: list[OfferRow] = []
+        products: list[ProductRow] = []
+        for row in cursor.fetchall():
+            if row[0] is None:
+                products.append((row[1], *row[6:]))
+            else:
+                offers.append(OfferRow._make(row[:6]))
+    return offers, products
 
 
 def offers_by_price(scope: OfferScope, *, limit: int, offset: int) -> list[OfferRow]:
@@ -239,7 +277,7 @@ def offers_at_shops(scope: OfferScope, shop_ids: Sequence[int]) -> list[OfferRow
     )
 
 
-def product_rows(ids: Sequence[int]) -> list[tuple[int, str, str | None, str, int | None]]:
+def product_rows(ids: Sequence[int]) -> list[ProductRow]:
     """(id, name, gtin, brand, category_id) of these products."""
     if not ids:
         return []

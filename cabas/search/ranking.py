@@ -156,8 +156,11 @@ class Scorer:
 
 def page_rows(
     scorer: Scorer, buckets: list[Bucket], sort: Sort, limit: int, offset: int
-) -> list[tuple[OfferRow, float]]:
+) -> tuple[list[tuple[OfferRow, float]], dict[int, ProductRef] | None]:
+    """The page's offers with their scores, and their products when read along (by
+    relevance: the offers and products of the page in one query; else None)."""
     scope = scorer.scope
+    products = None
     if sort == "price":
         rows = offers_by_price(scope, limit=limit, offset=offset)
     elif sort == "distance" and scorer.distances:
@@ -175,22 +178,26 @@ def page_rows(
             position = end
             if position >= offset + limit:
                 break
-        rows = _bucket_rows(scorer, slices)
-    return [(row, scorer.offer(row)) for row in rows]
+        rows, products = _bucket_rows(scorer, slices)
+    return [(row, scorer.offer(row)) for row in rows], products
 
 
-def _bucket_rows(scorer: Scorer, slices: list[tuple[Bucket, int, int]]) -> list[OfferRow]:
-    """The offers of each (bucket, skip, take), cheapest first within a bucket: one query
-    for the offers of the page's products, sorted into their buckets here."""
-    products = sorted({bucket.product_id for bucket, _skip, _take in slices})
+def _bucket_rows(
+    scorer: Scorer, slices: list[tuple[Bucket, int, int]]
+) -> tuple[list[OfferRow], dict[int, ProductRef]]:
+    """The offers of each (bucket, skip, take), cheapest first within a bucket, and their
+    products: one query for the offers of the page's products (and those products),
+    sorted into their buckets here."""
+    product_ids = sorted({bucket.product_id for bucket, _skip, _take in slices})
     by_bucket: dict[tuple[int, int, int, int, int], list[OfferRow]] = defaultdict(list)
-    for row in offers_of_products(scorer.scope, products):
+    offers, products = offers_of_products(scorer.scope, product_ids)
+    for row in offers:
         by_bucket[scorer.signals(row)].append(row)
     rows: list[OfferRow] = []
     for bucket, skip, take in slices:
         members = sorted(by_bucket[bucket[:5]], key=lambda r: (r.price_cents, r.offer_id))
         rows.extend(members[skip : skip + take])
-    return rows
+    return rows, {row[0]: ProductRef(*row) for row in products}
 
 
 def nearest_rows(scope: OfferScope, distances: dict[int, float], needed: int) -> list[OfferRow]:
@@ -221,8 +228,11 @@ def offer_hits(
     currency: str,
     snapshot: ShopSnapshot,
     distances: dict[int, float],
+    products: dict[int, ProductRef] | None = None,
 ) -> list[OfferHit]:
-    products = product_refs(row.product_id for row, _score in rows)
+    """The hits of a page; ``products``: their products when already read."""
+    if products is None:
+        products = product_refs(row.product_id for row, _score in rows)
     return [
         OfferHit(
             offer_id=row.offer_id,

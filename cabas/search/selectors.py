@@ -23,7 +23,7 @@ from cabas.geo.distance import Point, bounding_box
 from cabas.territories.models import Territory
 
 from .cache import text_cache
-from .categories import CategoryTree, category_tree
+from .categories import CategoryTree
 from .engines import Group, Match, get_engine
 from .models import SearchDocument
 from .offers import (
@@ -62,7 +62,7 @@ from .results import (
     Sort,
     Suggestion,
 )
-from .shop_snapshot import ShopSnapshot, search_state
+from .shop_snapshot import ShopSnapshot, search_context
 from .text import fold, words
 
 __all__ = [
@@ -398,8 +398,7 @@ def search_offers(
     An empty query lists offers by the other filters, or nothing without filters.
     """
     empty = SearchResult(count=0, grouped=group_by_product)
-    snapshot, generation = search_state(territory, at)
-    tree = category_tree()
+    snapshot, generation, tree = search_context(territory, at)
     category_ids = tree.ids_for(filters.category) if filters.category else None
     shops = _shops_for(snapshot, filters)
     if category_ids == [] or shops.allowed == []:
@@ -524,9 +523,13 @@ def search_offers(
         result.facets = category_facets(
             ((categories_of.get(b.product_id), b.size) for b in buckets), tree
         )
-        rows = page_rows(scorer, buckets, sort, limit, offset)
+        rows, page_products = page_rows(scorer, buckets, sort, limit, offset)
         result.offers = offer_hits(
-            rows, currency=territory.currency, snapshot=snapshot, distances=shops.distances
+            rows,
+            currency=territory.currency,
+            snapshot=snapshot,
+            distances=shops.distances,
+            products=page_products,
         )
     return result
 
@@ -585,10 +588,10 @@ def autocomplete(*, territory: Territory, prefix: str, limit: int = 8) -> list[S
     typed = words(prefix)
     if not typed or limit <= 0:
         return []
-    snapshot, generation = search_state(territory)
+    snapshot, generation, tree = search_context(territory)
     text = _TextStage(territory.id, generation, snapshot)
     suggestions: list[Suggestion] = []
-    for category in category_tree().by_id.values():
+    for category in tree.by_id.values():
         if all(any(name.startswith(word) for name in category.words) for word in typed):
             suggestions.append(Suggestion("category", category.name, slug=category.slug))
     suggestions = suggestions[:2]

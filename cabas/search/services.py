@@ -2,8 +2,9 @@
 
 Writers of products, offers and shops call these services after their change (there are
 no signals): ``search_index_products`` for products created, renamed, recategorised or
-whose offers were deleted; ``search_index_offers_changed`` for offers created, activated
-or deactivated; ``search_index_shops_changed`` for shops approved, suspended or renamed.
+whose offers were deleted (with the shops that sold them); ``search_index_offers_changed``
+for offers created, activated or deactivated; ``search_index_shops_changed`` for shops
+approved, suspended or renamed.
 Price and stock changes need no call: search reads them from the offers themselves. A
 renamed category (taxonomy sync) needs ``manage.py rebuild_search_index``.
 
@@ -32,6 +33,7 @@ from cabas.territories.models import Territory
 from .engines import get_engine
 from .models import SearchDocument, SearchIndexState
 from .ranklists import recount_rank_lists, write_rank_lists
+from .shopcounts import write_shop_counts
 from .text import stem_text, words
 from .vocabulary import vocabulary_apply, vocabulary_build
 
@@ -109,21 +111,36 @@ def _offer_counts(**filters: object) -> dict[int, int]:
     return dict(rows)
 
 
-def search_index_products(*, product_ids: Iterable[int]) -> None:
-    """Bring the documents of these products, and the vocabulary, in line with the catalogue."""
+def search_index_products(*, product_ids: Iterable[int], shop_ids: Iterable[int] = ()) -> None:
+    """Bring the documents of these products, and the vocabulary, in line with the catalogue.
+
+    ``shop_ids``: shops whose active offers changed otherwise than through these products'
+    documents (offers created, activated, deactivated or deleted there; a shop approved or
+    suspended), recounted with the shops selling a product whose document appeared,
+    disappeared or changed category (:mod:`cabas.search.shopcounts`)."""
     ids = sorted(set(product_ids))
     categories = _category_names()
+    shops = set(shop_ids)
     for chunk in _batched(ids, CHUNK):
         with transaction.atomic():
-            _index_chunk(chunk, categories)
+            shops |= _index_chunk(chunk, categories)
+    if shops:
+        # The shops' counts and a new generation together: a browse count cached under
+        # the generation of a chunk above is not read again.
+        with transaction.atomic():
+            territories = write_shop_counts(connection, shop_ids=shops)
+            bump_index_generation(territory_ids=territories)
 
 
-def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
+def _index_chunk(ids: list[int], categories: dict[int, str]) -> set[int]:
+    """Index these products; returns the shops selling one whose document appeared,
+    disappeared or changed category (their counts by category move)."""
     counts = _offer_counts(product_id__in=ids)
     previous = {
         doc.product_id: doc
         for doc in SearchDocument.objects.select_for_update().filter(product_id__in=ids)
     }
+    old_categories = {pid: doc.category_id for pid, doc in previous.items()}
     delta: dict[int, Counter[str]] = {}
     created: list[SearchDocument] = []
     changed: list[SearchDocument] = []
@@ -165,6 +182,12 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
     for old in previous.values():  # products deleted since they were indexed
         stale.append(old.product_id)
         delta.setdefault(old.territory_id, Counter()).subtract(old.words.split())
+    moved = {doc.product_id for doc in created} | set(stale)
+    moved.update(
+        doc.product_id
+        for doc in changed
+        if doc.category_id != old_categories.get(doc.product_id, doc.category_id)
+    )
     if stale:
         SearchDocument.objects.filter(product_id__in=stale).delete()
     if created:
@@ -182,26 +205,36 @@ def _index_chunk(ids: list[int], categories: dict[int, str]) -> None:
     # Always, even when no document changed: an offer moved from one shop to another
     # leaves every document as it was, but not what a browse of those shops counts.
     bump_index_generation(territory_ids=delta)
+    if not moved:
+        return set()
+    return set(Offer.objects.filter(product_id__in=sorted(moved)).values_list("shop_id", flat=True))
 
 
 def search_index_offers_changed(*, offer_ids: Iterable[int]) -> None:
-    """Reindex the products of these offers (created, activated or deactivated).
+    """Reindex the products of these offers (created, activated or deactivated), and
+    recount their shops.
 
-    For deleted offers, call :func:`search_index_products` with their products instead.
+    For deleted offers, call :func:`search_index_products` with their products and the
+    shops that sold them instead.
     """
     ids = sorted(set(offer_ids))
     product_ids: set[int] = set()
+    shop_ids: set[int] = set()
     for chunk in _batched(ids, CHUNK):
-        product_ids.update(Offer.objects.filter(id__in=chunk).values_list("product_id", flat=True))
-    search_index_products(product_ids=product_ids)
+        for product_id, shop_id in Offer.objects.filter(id__in=chunk).values_list(
+            "product_id", "shop_id"
+        ):
+            product_ids.add(product_id)
+            shop_ids.add(shop_id)
+    search_index_products(product_ids=product_ids, shop_ids=shop_ids)
 
 
 def search_index_shops_changed(*, shop_ids: Iterable[int]) -> None:
-    """Reindex the products these shops offer (shop approved, suspended or deleted)."""
-    product_ids = set(
-        Offer.objects.filter(shop_id__in=sorted(set(shop_ids))).values_list("product_id", flat=True)
-    )
-    search_index_products(product_ids=product_ids)
+    """Reindex the products these shops offer, and recount them (shop approved, suspended
+    or deleted)."""
+    shops = sorted(set(shop_ids))
+    product_ids = set(Offer.objects.filter(shop_id__in=shops).values_list("product_id", flat=True))
+    search_index_products(product_ids=product_ids, shop_ids=shops)
 
 
 @dataclass(frozen=True)
@@ -249,6 +282,7 @@ def search_index_rebuild(
             progress(min(documents, len(product_ids)), len(product_ids))
     vocabulary_build(territory_id=territory.id, counts=vocabulary)
     write_rank_lists(connection, territory_id=territory.id)
+    write_shop_counts(connection, territory_id=territory.id)
     bump_index_generation(territory_ids=[territory.id])
     get_engine().optimize()
     return RebuildStats(documents=documents, terms=len(vocabulary))

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from cabas.shops import hours
 from cabas.shops.models import Shop, ShopClosure, ShopStatus
 from cabas.territories.models import Territory
 
+from .categories import CategoryTree, tree_from_rows, tree_rows_sql
 from .models import SearchIndexState
 from .offers import HIDDEN_CODE, NEAR_TIERS_KM, OPEN_CODE, ZERO_CODE
 from .sql import search_alias, search_connection
@@ -161,59 +163,77 @@ class ShopSnapshot:
         )
 
 
-def _fingerprint(territory_id: int, alias: str) -> tuple[tuple[object, ...], int]:
+def _fingerprint(
+    territory_id: int, alias: str, *, categories: bool = False
+) -> tuple[tuple[object, ...], int, str | None]:
     """The shops' fingerprint and the generation of the territory's search index, read
     from the database ``alias`` the rest of the search reads (:func:`search_alias`): a
     replica's lag must not stamp its older shops with the primary's fingerprint.
 
     One round trip: a shop saved bumps the highest updated_at, a shop added or removed
     changes the count or highest id; a closure added or removed changes its count or
-    highest id. The index generation rides along (0 for a territory never indexed). Each
-    aggregate is its own subquery: a MAX alone is one index seek, where three aggregates
-    over one scan read every shop's row (SQLite: 147 → 33 µs for 1,000 shops)."""
+    highest id. The index generation rides along (0 for a territory never indexed), and
+    with ``categories`` the rows of the category tree (:func:`tree_rows_sql`; else None).
+    Each aggregate is its own subquery: a MAX alone is one index seek, where three
+    aggregates over one scan read every shop's row (SQLite: 147 → 33 µs for 1,000 shops)."""
     shop_table = Shop._meta.db_table
     closure_table = ShopClosure._meta.db_table
-    with search_connection(alias).cursor() as cursor:
+    connection = search_connection(alias)
+    tree = f", {tree_rows_sql(connection)}" if categories else ""
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {shop_table} WHERE territory_id = %s), "  # noqa: S608
             f"(SELECT MAX(id) FROM {shop_table} WHERE territory_id = %s), "
             f"(SELECT MAX(updated_at) FROM {shop_table} WHERE territory_id = %s), "
             f"(SELECT COUNT(*) FROM {closure_table} WHERE territory_id = %s), "
             f"(SELECT MAX(id) FROM {closure_table} WHERE territory_id = %s), "
-            f"(SELECT generation FROM {STATE_TABLE} WHERE territory_id = %s)",
+            f"(SELECT generation FROM {STATE_TABLE} WHERE territory_id = %s){tree}",
             [territory_id] * 6,
         )
         row = cursor.fetchone()
-    return tuple(row[:5]), int(row[5] or 0)
+    return tuple(row[:5]), int(row[5] or 0), (row[6] if categories else None)
 
 
 def data_generation(territory_id: int) -> tuple[object, ...]:
     """What changes whenever the territory's public shop data or its search index changes:
     the shops' fingerprint and the index generation, in one small query. The storefront
     keys its shared caches on it (:mod:`cabas.web.caching`)."""
-    fingerprint, generation = _fingerprint(territory_id, search_alias())
+    fingerprint, generation, _rows = _fingerprint(territory_id, search_alias())
     return (*fingerprint, generation)
+
+
+class SearchContext(NamedTuple):
+    snapshot: ShopSnapshot
+    generation: int  # of the territory's search index
+    tree: CategoryTree
 
 
 def search_state(territory: Territory, at: dt.datetime | None = None) -> tuple[ShopSnapshot, int]:
     """The territory's approved shops, and the generation of its search index (what
     :mod:`cabas.search.cache` keys on). ``at`` (tests, planning) evaluates the hours at
     that moment and bypasses the snapshot cache."""
+    context = search_context(territory, at)
+    return context.snapshot, context.generation
+
+
+def search_context(territory: Territory, at: dt.datetime | None = None) -> SearchContext:
+    """:func:`search_state` and the category tree, read in the same query."""
     alias = search_alias()
-    fingerprint, generation = _fingerprint(territory.id, alias)
+    fingerprint, generation, rows = _fingerprint(territory.id, alias, categories=True)
+    tree = tree_from_rows(rows, search_connection(alias).vendor)
     if at is not None:
-        return _build(territory, fingerprint, at, alias), generation
+        return SearchContext(_build(territory, fingerprint, at, alias), generation, tree)
     snapshot = _snapshots.get((territory.id, alias))
     if (
         snapshot is not None
         and snapshot.fingerprint == fingerprint
         and time.monotonic() - snapshot.built_at < OPEN_STATE_SECONDS
     ):
-        return snapshot, generation
+        return SearchContext(snapshot, generation, tree)
     snapshot = _build(territory, fingerprint, timezone.now(), alias)
     with _lock:
         _snapshots[(territory.id, alias)] = snapshot
-    return snapshot, generation
+    return SearchContext(snapshot, generation, tree)
 
 
 def shop_snapshot(territory: Territory, at: dt.datetime | None = None) -> ShopSnapshot:

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from cabas.shops import hours
 from cabas.territories.models import Territory
 from cabas.territories.selectors import territory_by_slug
+from cabas.web.page_cache import storefront_page
 
 from .categories import category_tree
 from .forms import SearchForm
@@ -95,6 +96,7 @@ def _with(request: HttpRequest, **changes: str | None) -> str:
 @require_safe
 @gzip_page
 @vary_on_headers("HX-Request")
+@storefront_page
 def results(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
     tree = category_tree()

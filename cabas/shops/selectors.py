@@ -65,9 +65,10 @@ def public_shops(territory: Territory) -> QuerySet[Shop]:
     return Shop.objects.filter(territory=territory, status=ShopStatus.APPROVED)
 
 
-def category_slugs_with_children(slug: str) -> list[str]:
-    """A family slug stands for itself and its rayons."""
-    return [slug, *Category.objects.filter(parent__slug=slug).values_list("slug", flat=True)]
+def in_category(slug: str) -> Q:
+    """Shops of a category: a family slug stands for itself and its rayons (in the same
+    query as the shops, not a query of its own)."""
+    return Q(category__slug=slug) | Q(category__parent__slug=slug)
 
 
 def closures_by_shop(
@@ -95,7 +96,7 @@ def _filtered(territory: Territory, filters: ShopFilters) -> QuerySet[Shop]:
             | Q(postcode__startswith=term)
         )
     if filters.category:
-        qs = qs.filter(category__slug__in=category_slugs_with_children(filters.category))
+        qs = qs.filter(in_category(filters.category))
     if filters.service in SERVICE_FIELDS:
         qs = qs.filter(**{SERVICE_FIELDS[filters.service]: True})
     if filters.centre is not None and filters.radius_km:

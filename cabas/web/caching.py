@@ -37,7 +37,11 @@ MINUTE_TIMEOUT = 90
 
 def generation_of(territory: Territory) -> str:
     """A short token that changes whenever the territory's shop or catalogue data changes."""
-    raw = repr(data_generation(territory.pk)).encode()
+    return generation_of_id(territory.pk)
+
+
+def generation_of_id(territory_id: int) -> str:
+    raw = repr(data_generation(territory_id)).encode()
     return hashlib.blake2b(raw, digest_size=8).hexdigest()
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+
+from .localised_urls import translated_url
 
 
 def site(request: HttpRequest) -> dict:
@@ -10,5 +11,5 @@ def site(request: HttpRequest) -> dict:
         # The language switch posts the page's address in the default language: Django's
         # set_language can translate that one into any language (it cannot resolve an
         # /en/ path while French is active).
-        "language_switch_next": translate_url(request.get_full_path(), settings.LANGUAGE_CODE),
+        "language_switch_next": translated_url(request.get_full_path(), settings.LANGUAGE_CODE),
     }

@@ -5,8 +5,10 @@ Every page works as plain HTML; htmx only swaps the shop-list results in place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
+import hashlib
 import json
 import random
 
@@ -14,24 +16,25 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from cabas.catalog import selectors as catalog_selectors
 from cabas.catalog.models import Category
-from cabas.discovery.jsonld import MAX_LISTED_OFFERS
 from cabas.fulfilment.selectors import earliest_ready_for_shops
 from cabas.shops import hours
 from cabas.shops import selectors as shop_selectors
-from cabas.shops.models import Shop, ShopStatus
+from cabas.shops.models import Shop, ShopClosure, ShopStatus
 from cabas.shops.selectors import ShopRow
 from cabas.territories.models import Territory
 from cabas.territories.selectors import active_territories, territory_by_slug
 
-from . import caching, formatting
+from . import caching, formatting, fragments, page_cache
 from .forms import LocationForm, ShopFilterForm
 
 PAGE_SIZE = 24
@@ -134,6 +137,7 @@ def _featured(
 
 @require_safe
 @gzip_page
+@page_cache.storefront_page
 def territory_home(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
     now = timezone.now()
@@ -214,9 +218,62 @@ def _category_choices(counted: list[tuple[Category, int]]) -> list[tuple]:
     return choices
 
 
+def _shop_hits(
+    place: Territory,
+    generation: str,
+    filters: shop_selectors.ShopFilters,
+    now: dt.datetime,
+    open_ids: frozenset[int] | None,
+) -> list[tuple[int, float | None]]:
+    """The shops of the list in order, as ``(id, distance)``. Without free text or a place
+    to be near, the ids of the shops of a category and service are kept for the data
+    generation (like the counts of the filters), and the open ones picked from them with
+    this minute's summary."""
+    if filters.q or filters.centre is not None or (filters.open_now and open_ids is None):
+        hits = shop_selectors.shop_search_hits(place, filters, at=now, open_ids=open_ids)
+        return [(hit.id, hit.distance_km) for hit in hits]
+    every = dataclasses.replace(filters, open_now=False)
+    matching = caching.cached(
+        place,
+        f"shop-hits-{every.category}-{every.service}",
+        generation,
+        lambda: tuple(hit.id for hit in shop_selectors.shop_search_hits(place, every, at=now)),
+    )
+    return [(shop_id, None) for shop_id in matching if open_ids is None or shop_id in open_ids]
+
+
+def _page_cards(
+    place: Territory, generation: str, shown: list[tuple[int, float | None]], now: dt.datetime
+) -> list[SafeString]:
+    """The cards of one page of the shop list (``(id, distance)`` of its shops): the shops
+    read whole, with their open state and ready time, in the page's language. Without
+    distances, the same for every visitor within the minute (as the featured shops of the
+    home page), so kept in the cache for the minute."""
+
+    def cards() -> list[str]:
+        rows = shop_selectors.shop_rows(
+            place, [shop_id for shop_id, _ in shown], now, distances=dict(shown)
+        )
+        _add_ready_times(rows, now)
+        now_local = hours.local_now(place.timezone, now)
+        return [str(fragments.shop_card(row, place.slug, now_local)) for row in rows]
+
+    if any(distance is not None for _, distance in shown):
+        kept = cards()  # distances from a visitor's own position: not worth keeping
+    else:
+        # The cards' links carry the language and the script prefix.
+        page = repr((get_language(), get_script_prefix(), shown)).encode()
+        digest = hashlib.blake2b(page, digest_size=12).hexdigest()
+        kept = caching.cached(
+            place, f"shop-cards-{digest}", generation, cards, minute=f"{now:%Y%m%d%H%M}"
+        )
+    return [SafeString(card) for card in kept]
+
+
 @require_safe
 @gzip_page
 @vary_on_headers("HX-Request")
+@page_cache.storefront_page
 def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     place = _territory(territory)
     generation = caching.generation_of(place)
@@ -238,21 +295,16 @@ def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     open_ids = (
         frozenset(_open_summary(place, generation, now).open_ids) if filters.open_now else None
     )
-    hits = shop_selectors.shop_search_hits(place, filters, at=now, open_ids=open_ids)
+    hits = _shop_hits(place, generation, filters, now, open_ids)
     page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = shop_selectors.shop_rows(
-        place,
-        [hit.id for hit in page.object_list],
-        now,
-        distances={hit.id: hit.distance_km for hit in page.object_list},
-    )
-    _add_ready_times(page.object_list, now)
+    cards = _page_cards(place, generation, list(page.object_list), now)
     context = {
         "territory": place,
         "form": form,
         "filters": filters,
         "category": categories.get(filters.category),
         "page_obj": page,
+        "cards": cards,
         "count": len(hits),
         "problems": form.problems(),
         "now_local": hours.local_now(place.timezone, now),
@@ -266,16 +318,37 @@ def shop_list(request: HttpRequest, territory: str) -> HttpResponse:
     return render(request, "web/shop_list.html", context)
 
 
+def _shop_detail(
+    place: Territory, slug: str, today: dt.date
+) -> tuple[Shop, list[ShopClosure], list[formatting.DayRow] | None]:
+    """The shop (its category and family loaded), its exceptional closures from ``today``
+    on and its hours table: kept for the data generation (a shop saved, added or removed,
+    a closure added or removed changes it), the day and the language. Raises 404 for an
+    unknown shop (nothing kept)."""
+
+    def read() -> tuple[Shop, list[ShopClosure], list[formatting.DayRow] | None]:
+        found = shop_selectors.shop_detail(place, slug)
+        if found is None:
+            raise Http404("unknown shop")
+        closures = shop_selectors.upcoming_closures(found, today)
+        return found, closures, formatting.week_table(found.opening_hours, today, closures)
+
+    return caching.cached(
+        place,
+        f"shop-detail-{slug}-{today:%Y%m%d}-{get_language()}",
+        caching.generation_of(place),
+        read,
+    )
+
+
 @require_safe
 @gzip_page
+@page_cache.storefront_page
 def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse:
     place = _territory(territory)
-    found = shop_selectors.shop_detail(place, shop)
-    if found is None:
-        raise Http404("unknown shop")
     now = timezone.now()
     local = hours.local_now(place.timezone, now)
-    closures = shop_selectors.upcoming_closures(found, local.date())
+    found, closures, week = _shop_detail(place, shop, local.date())
     state = hours.state_at(
         found.opening_hours,
         place.timezone,
@@ -298,7 +371,7 @@ def shop_detail(request: HttpRequest, territory: str, shop: str) -> HttpResponse
             "shop": found,
             "open_state": state,
             "now_local": local,
-            "week": formatting.week_table(found.opening_hours, local.date(), closures),
+            "week": week,
             "closures": closures,
             "page_obj": offers,
             "ready": ready,
@@ -313,6 +386,7 @@ SELLERS_PAGE_SIZE = 20
 
 @require_safe
 @gzip_page
+@page_cache.storefront_page
 def product_detail(request: HttpRequest, territory: str, product_id: int) -> HttpResponse:
     place = _territory(territory)
     product = catalog_selectors.territory_product(place, product_id)
@@ -321,20 +395,13 @@ def product_detail(request: HttpRequest, territory: str, product_id: int) -> Htt
     location = LocationForm(request.GET, territory=place)
     location.is_valid()
     now = timezone.now()
-    rows = catalog_selectors.product_offers(
-        place, product, centre=location.centre(), at=now, with_state=False
-    )
+    rows = catalog_selectors.product_offers(place, product, centre=location.centre(), at=now)
     # A product may be sold by hundreds of shops: open state, ready time and markup are
     # worked out for the page shown only.
     page = Paginator(rows, SELLERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    # The page's sellers and the first ones, which the JSON-LD lists, are read whole.
     shown = list(page.object_list)
-    gone = catalog_selectors.product_offers_load(place, [*rows[:MAX_LISTED_OFFERS], *shown])
-    if gone:  # withdrawn between the two reads
-        rows = [row for row in rows if row.offer.pk not in gone]
-        shown = [row for row in shown if row.offer.pk not in gone]
-    shown = catalog_selectors.product_offer_states(place, shown, now)
-    ready = earliest_ready_for_shops([row.shop for row in shown], now=now)
+    closures = catalog_selectors.product_offer_states(place, shown, now)
+    ready = earliest_ready_for_shops([row.shop for row in shown], now=now, closures=closures)
     return render(
         request,
         "web/product_detail.html",

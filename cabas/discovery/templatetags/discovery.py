@@ -6,13 +6,14 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from cabas.shops import hours
 from cabas.territories.models import Territory
+from cabas.web.localised_urls import translated_urls
 
 from .. import jsonld
 
@@ -92,7 +93,7 @@ def open_graph(
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context: dict[str, Any]) -> SafeString:
+def language_links(context: template.Context) -> SafeString:
     """``rel=canonical`` (the page itself, in its own language) and its ``hreflang``
     alternates: one address per language the territory offers (every language outside a
     territory), French as ``x-default``. Error pages, which resolve to no view, get none."""
@@ -101,19 +102,22 @@ def language_links(context: dict[str, Any]) -> SafeString:
         return SafeString("")
     territory = context.get("territory")
     offered = territory.language_codes if isinstance(territory, Territory) else None
-    path = request.get_full_path()
     current = translation.get_language() or settings.LANGUAGE_CODE
-    links = [("canonical", None, request.build_absolute_uri(translate_url(path, current)))]
-    for code, _name in settings.LANGUAGES:
-        if code == settings.LANGUAGE_CODE or offered is None or code in offered:
-            links.append(("alternate", code, request.build_absolute_uri(translate_url(path, code))))
-    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
-    links.append(("alternate", "x-default", default))
-    return format_html_join(
-        "\n  ",
-        '<link rel="{}"{} href="{}">',
-        (
-            (rel, format_html(' hreflang="{}"', code) if code else "", url)
-            for rel, code, url in links
-        ),
-    )
+    default = settings.LANGUAGE_CODE
+    codes = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code == default or offered is None or code in offered
+    ]
+    urls = {
+        code: escape(request.build_absolute_uri(url))
+        for code, url in translated_urls(
+            request.get_full_path(), {current, default, *codes}
+        ).items()
+    }
+    links = [f'<link rel="canonical" href="{urls[current]}">']
+    links += [
+        f'<link rel="alternate" hreflang="{escape(code)}" href="{urls[code]}">' for code in codes
+    ]
+    links.append(f'<link rel="alternate" hreflang="x-default" href="{urls[default]}">')
+    return mark_safe("\n  ".join(links))  # noqa: S308 (every value escaped)

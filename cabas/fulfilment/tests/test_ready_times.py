@@ -211,8 +211,8 @@ def test_facts_read_with_the_shops_give_the_same_slots_with_fewer_queries(
     facts = {shop.pk: shop_facts(shop, shop) for shop in annotated}
     plain, booked, closed, courier, no_zone, at_point, unknown = variety
     assert facts[plain.pk].settings is None
-    assert not any(getattr(facts[plain.pk], f) for f in ("closures", "points", "zones", "bookings"))
-    assert facts[booked.pk].bookings and facts[closed.pk].closures
+    assert not any(getattr(facts[plain.pk], f) for f in ("closures", "points", "zones", "loads"))
+    assert facts[booked.pk].loads and facts[closed.pk].closures
     assert facts[courier.pk].zones and facts[at_point.pk].points
 
     # Then the views built from them agree with the ones read in full
@@ -220,13 +220,13 @@ def test_facts_read_with_the_shops_give_the_same_slots_with_fewer_queries(
         list(Shop.objects.select_related("territory").filter(pk__in=[s.pk for s in variety])),
         now=WED_9_05AM,
     )
-    with django_assert_num_queries(4):  # closures, points, zones, booked slots
+    with django_assert_num_queries(4):  # closures, points, zones, the points' booked slots
         known = fulfilment_for_shops(annotated, now=WED_9_05AM, facts=facts)
     for shop in variety:
         assert described(known[shop.pk]) == described(full[shop.pk]), shop.name
 
-    # And shops with nothing but their settings need no query at all
-    quiet = [shop for shop in annotated if shop.pk in (plain.pk, no_zone.pk, unknown.pk)]
+    # And shops with nothing but their settings and booked slots need no query at all
+    quiet = [shop for shop in annotated if shop.pk in (plain.pk, booked.pk, no_zone.pk, unknown.pk)]
     with django_assert_num_queries(0):
         alone = fulfilment_for_shops(quiet, now=WED_9_05AM, facts=facts)
     for shop in quiet:

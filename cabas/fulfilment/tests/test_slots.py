@@ -203,23 +203,25 @@ def test_earliest_ready_for_many_shops_is_a_constant_number_of_queries(
     assert {r.at for r in ready.values()} == {utc(11, 7)}
 
 
-def test_a_counter_read_with_the_slots_is_not_created_again(shop, django_assert_num_queries):
+def test_a_booking_is_one_statement_whether_its_counter_exists_or_not(
+    shop, django_assert_num_queries
+):
     target = f"shop:{shop.pk}:pickup"
     SlotLoad.objects.create(territory=shop.territory, target=target, starts_at=utc(12, 7), booked=3)
-    option = fulfilment_for_shops([shop], now=WED_8AM)[shop.pk].option("pickup")
-    assert option.counted(utc(12, 7)) and not option.counted(utc(12, 7, 30))
     booking = SlotBooking(shop.territory_id, target, utc(12, 7), 4)
-    with transaction.atomic(), django_assert_num_queries(1):  # the guarded update alone
-        slots_book(bookings=[booking], counted=[(target, utc(12, 7))])
+    with transaction.atomic(), django_assert_num_queries(1):  # the guarded increment
+        slots_book(bookings=[booking])
     assert SlotLoad.objects.get(target=target, starts_at=utc(12, 7)).booked == 4
-    # Full now: the guard still refuses
+    # Full now: the guard refuses, the counter stays at the capacity
     with pytest.raises(SlotFullError), transaction.atomic():
-        slots_book(bookings=[booking], counted=[(target, utc(12, 7))])
-    # A counter said to be read but missing is refused too, never booked past capacity
+        slots_book(bookings=[booking])
+    assert SlotLoad.objects.get(target=target, starts_at=utc(12, 7)).booked == 4
+    # A missing counter is created holding the places taken, in the same one statement
     missing = SlotBooking(shop.territory_id, target, utc(12, 8), 4)
+    with transaction.atomic(), django_assert_num_queries(1):
+        slots_book(bookings=[missing, missing])
+    assert SlotLoad.objects.get(target=target, starts_at=utc(12, 8)).booked == 2
+    # More places than the capacity at once are refused, even for a slot never booked
     with pytest.raises(SlotFullError), transaction.atomic():
-        slots_book(bookings=[missing], counted=[(target, utc(12, 8))])
-    assert not SlotLoad.objects.filter(starts_at=utc(12, 8)).exists()
-    with transaction.atomic():
-        slots_book(bookings=[missing])
-    assert SlotLoad.objects.get(target=target, starts_at=utc(12, 8)).booked == 1
+        slots_book(bookings=[SlotBooking(shop.territory_id, target, utc(12, 9), 1)] * 2)
+    assert not SlotLoad.objects.filter(starts_at=utc(12, 9)).exists()

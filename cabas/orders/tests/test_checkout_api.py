@@ -348,15 +348,15 @@ def test_checkout_query_count_does_not_grow_with_lines(client, baker, bookshop):
         assert response.status_code == 201, response.content
         return len(queries)
 
-    # Shops with a booked slot read their slots' counters: book one in each first.
+    # Shops with a booked slot read their slots' counters too: book one in each first.
     checkout_queries(1)
     one = checkout_queries(1)
     ten = checkout_queries(5)
     assert one == ten
-    # Offers and their shops' fulfilment facts, booked slots, then the writes: checkout,
-    # locked offers, stock, movements, a guarded update per slot counter (their rows
-    # were read with the slots), orders, lines, events, emails.
-    assert one <= 14
+    # In one transaction: the offers, locked, with their shops' fulfilment facts and
+    # slot counters, then the writes: checkout, stock, movements, one guarded upsert
+    # per slot counter, orders, lines, events, emails.
+    assert one <= 12
 
 
 def test_shopper_sees_own_orders_and_cancels_before_acceptance(client, bread, django_user_model):

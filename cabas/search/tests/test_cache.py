@@ -122,6 +122,23 @@ def test_a_deactivated_product_leaves_cached_autocomplete(catalogue):
     assert autocomplete(territory=catalogue.territory, prefix="quic") == []
 
 
+def test_a_renamed_category_is_seen_at_once_without_a_new_generation(catalogue):
+    # The category tree is read with the shop fingerprint on every search and parsed
+    # once per version of the table: a rename needs no index write to show.
+    def categories(prefix: str) -> list[str]:
+        found = autocomplete(territory=catalogue.territory, prefix=prefix)
+        return [s.label for s in found if s.type == "category"]
+
+    assert categories("fine") == []
+    before = generation(catalogue.territory)
+    epicerie = catalogue.categories["epicerie"]
+    epicerie.name = "Épicerie fine"
+    epicerie.save()
+
+    assert categories("fine") == ["Épicerie fine"]
+    assert generation(catalogue.territory) == before
+
+
 def test_a_rolled_back_write_does_not_lend_its_generation(catalogue):
     before = generation(catalogue.territory)
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -118,6 +118,15 @@ def widget(field) -> str:
     return widgets.render(field)
 
 
+@register.filter
+def plain_widget(field) -> str:
+    """What ``{{ field }}`` writes (``field.as_widget()``), without the template engine
+    for a plain input or select (``web/widgets.py``)."""
+    if field.field.show_hidden_initial:
+        return str(field)
+    return widgets.render(field)
+
+
 # The repeated fragments of list pages, rendered in Python (see ``web/fragments.py``).
 
 
@@ -175,6 +184,20 @@ def seller_row(context, row, ready, product_name) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def seller_rows(context, sellers, product_name) -> str:
+    """``{% seller_rows sellers product.name %}``: the sellers of the product page,
+    ``(row, ready)``, laid out as a ``{% for %}`` loop of ``seller_row`` wrote them."""
+    return fragments.seller_rows(
+        sellers,
+        product_name=product_name,
+        territory=context["territory"],
+        now_local=context.get("now_local"),
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+    )
+
+
+@register.simple_tag(takes_context=True)
 def shop_offer_row(context, offer, ready) -> str:
     """``{% shop_offer_row offer ready %}``: an offer of the shop page."""
     return fragments.shop_offer_row(
@@ -184,6 +207,25 @@ def shop_offer_row(context, offer, ready) -> str:
         csrf_token=context.get("csrf_token"),
         next_url=_next_url(context),
     )
+
+
+@register.simple_tag(takes_context=True)
+def shop_offer_rows(context, offers, ready) -> str:
+    """``{% shop_offer_rows offers ready %}``: the offers of the shop page, laid out as a
+    ``{% for %}`` loop of ``shop_offer_row`` wrote them."""
+    return fragments.shop_offer_rows(
+        offers,
+        ready,
+        territory=context["territory"],
+        csrf_token=context.get("csrf_token"),
+        next_url=_next_url(context),
+    )
+
+
+@register.simple_tag
+def week_rows(week) -> str:
+    """``{% week_rows week %}``: the rows of the shop page's hours table."""
+    return fragments.week_rows(week or ())
 
 
 @register.simple_tag(takes_context=True)

@@ -25,7 +25,8 @@ from cabas.search.results import OfferHit, ProductRef
 from cabas.search.shop_snapshot import ShopInfo
 from cabas.shops import hours
 from cabas.shops.selectors import ShopRow
-from cabas.web import widgets
+from cabas.web import formatting, widgets
+from cabas.web.forms import LocationForm
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,68 @@ def test_offers_of_a_shop_are_the_former_template(context, ready):
     assert new.count('class="add-to-cart"') == (2 if ready else 0)
 
 
+def test_the_pages_row_tags_write_what_their_loops_wrote(context):
+    """``seller_rows`` and ``shop_offer_rows`` write, byte for byte, the loops of the
+    product and shop pages they replace (whitespace included)."""
+    product = ProductFactory(territory=context["territory"], name=NASTY)
+    offers = [
+        OfferFactory(product=product, shop__territory=context["territory"], shop__name=NASTY),
+        OfferFactory(product=product, shop__territory=context["territory"], stock=None),
+        OfferFactory(product=product, shop__territory=context["territory"], stock=0),
+    ]
+    sellers = [
+        (SimpleNamespace(shop=o.shop, offer=o, distance_km=d, open_state=s), r)
+        for o, d, s, r in zip(offers, [1.5, None, 0.2], STATES, [READY, None, READY], strict=True)
+    ]
+    values = Context({**context, "sellers": sellers, "product": product, "offers": offers})
+    loop = (
+        "{% load storefront %}<ul>\n      {% for row, ready in sellers %}\n      "
+        "{% seller_row row ready product.name %}\n      {% endfor %}\n    </ul>"
+    )
+    tag = "{% load storefront %}<ul>\n      {% seller_rows sellers product.name %}\n    </ul>"
+    assert Template(tag).render(values) == Template(loop).render(values)
+    loop = (
+        "{% load storefront %}<ul>\n          {% for offer in offers %}\n          "
+        "{% shop_offer_row offer True %}\n          {% endfor %}\n        </ul>"
+    )
+    tag = "{% load storefront %}<ul>\n          {% shop_offer_rows offers True %}\n        </ul>"
+    assert Template(tag).render(values) == Template(loop).render(values)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_hours_rows_are_the_former_loop(language):
+    week = [
+        formatting.DayRow(
+            dt.date(2025, 1, 6), "lundi 6 janvier", True, ["9 h – 12 h", "14 h – 19 h"], True
+        ),
+        formatting.DayRow(dt.date(2025, 1, 7), "mardi 7 janvier", False, ["Fermé"], False),
+        formatting.DayRow(
+            dt.date(2025, 1, 8),
+            "mercredi 8 janvier",
+            False,
+            ["Fermeture exceptionnelle"],
+            False,
+            NASTY,
+        ),
+    ]
+    loop = (
+        "{% load i18n %}<tbody>\n          {% for day in week %}\n"
+        '            <tr{% if day.is_today %} class="today" aria-current="date"{% endif %}>\n'
+        '              <th scope="row">{{ day.label|capfirst }}{% if day.is_today %} '
+        '<span class="today-mark">({% translate "aujourd’hui" %})</span>{% endif %}</th>\n'
+        '              <td{% if not day.is_open %} class="closed"{% endif %}>'
+        '{% for text in day.hours %}<span class="interval">{{ text }}</span>'
+        "{% if not forloop.last %}, {% endif %}{% endfor %}{% if day.closure_reason %} "
+        '<span class="muted">— {{ day.closure_reason }}</span>{% endif %}</td>\n'
+        "            </tr>\n          {% endfor %}\n          </tbody>"
+    )
+    tag = "{% load storefront %}<tbody>\n          {% week_rows week %}\n          </tbody>"
+    with translation.override(language):
+        new = Template(tag).render(Context({"week": week}))
+        assert new == Template(loop).render(Context({"week": week}))
+    assert "&lt;Co&gt;" in new
+
+
 def test_search_hits_are_the_former_template(context):
     def hit(offer_id, **changes):
         values = {
@@ -270,3 +333,15 @@ def test_widgets_are_what_django_templates_write(data):
     for field in form:
         for attrs in (None, {"aria-describedby": "id_x-erreur", "aria-invalid": "true"}):
             assert widgets.render(field, attrs) == field.as_widget(attrs=attrs), field.name
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"lat": "48.85", "lon": "2.35"}, {"lat": "nord", "lon": "<b>"}, {"lat": "91"}]
+)
+def test_the_location_fields_are_what_django_writes(paris, data):
+    form = LocationForm(data, territory=paris)
+    form.is_valid()
+    template = Template(
+        "{% load storefront %}{{ form.lat|plain_widget }}{{ form.lon|plain_widget }}"
+    )
+    assert template.render(Context({"form": form})) == str(form["lat"]) + str(form["lon"])

@@ -102,6 +102,36 @@ def test_a_booked_up_slot_is_skipped(client, paris, freeze):
     assert f"{READY}Prêt aujourd'hui dès 11\u00a0h\u00a030</p>" in html
 
 
+def test_sellers_with_the_same_hours_keep_their_own_bookings_and_closures(client, paris, freeze):
+    # Shops with the same hours and settings share one computation, unless one of them
+    # has a booked slot or a closure of its own.
+    freeze(MONDAY_10AM)
+    product = ProductFactory(territory=paris, name="Comté")
+    names = ("Alpha", "Bravo", "Charlie", "Delta")
+    shops = {name: ShopFactory(territory=paris, name=name) for name in names}
+    for shop in shops.values():
+        OfferFactory(shop=shop, product=product, stock=5)
+    SlotLoad.objects.create(
+        territory=paris,
+        target=f"shop:{shops['Bravo'].pk}:pickup",
+        starts_at=dt.datetime(2025, 1, 6, 10, 0, tzinfo=dt.UTC),  # 11:00 in Paris
+        booked=4,
+    )
+    ShopClosureFactory(
+        shop=shops["Charlie"], start_date=MONDAY_10AM.date(), end_date=MONDAY_10AM.date()
+    )
+
+    html = unescape(client.get(f"/paris/produits/{product.pk}/").content.decode())
+
+    def ready(name: str) -> str:
+        row = html.split(f">{name}</a></h3>")[1].split("</li>")[0]
+        return row.split(READY)[1].split("</p>")[0]
+
+    assert ready("Alpha") == ready("Delta") == "Prêt aujourd'hui dès 11\u00a0h"
+    assert ready("Bravo") == "Prêt aujourd'hui dès 11\u00a0h\u00a030"
+    assert ready("Charlie").startswith("Prêt demain")
+
+
 def _grow(paris, count: int, point: CollectionPoint) -> None:
     """Shops with everything that bears on a ready time: bookings, points, closures, zones."""
     for shop in ShopFactory.create_batch(count, territory=paris):

@@ -7,7 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cabas.backoffice.services import (
+    closure_add,
+    closure_delete,
+    shop_set_hours,
+    shop_update_vitrine,
+)
 from cabas.factories import OfferFactory, ProductFactory, ShopClosureFactory, ShopFactory
+from cabas.shops import hours
 
 from .conftest import MONDAY_10AM
 
@@ -170,4 +177,41 @@ def test_shop_page_query_count_does_not_grow_with_shops_or_offers(client, paris)
     with_40 = queries()
 
     # Then the page costs the same, small number of queries (+1: the shop's news)
-    assert with_5 == with_40 <= 7
+    assert with_5 == with_40 <= 8
+    # and the next views read the shop and its closures from the cache
+    assert queries() == with_40 - 2
+
+
+def test_what_the_page_keeps_follows_the_merchants_changes_at_once(client, paris):
+    # The shop, its closures and its hours table are kept for the data generation: a
+    # closure added or removed, new hours or a new name show on the next view. (The
+    # clock runs: the generation notes a shop saved by its time of update.)
+    shop = ShopFactory(
+        territory=paris, slug="suivi", name="Ancien nom", opening_hours="Mo-Su 09:00-19:00"
+    )
+    url = "/paris/commerces/suivi/"
+    in_two_days = hours.local_now(paris.timezone).date() + dt.timedelta(days=2)
+    assert hours_rows(client.get(url).content.decode())[2][2] == "9 h – 19 h"
+
+    closure = closure_add(shop=shop, start=in_two_days, end=in_two_days)
+    assert hours_rows(client.get(url).content.decode())[2][2] == "Fermeture exceptionnelle"
+
+    closure_delete(shop=shop, closure_id=closure.pk)
+    shop_set_hours(shop=shop, expression="Mo-Su 08:00-20:00")
+    shop_update_vitrine(shop=shop, values={"name": "Nouveau nom"})
+    html = client.get(url).content.decode()
+    assert hours_rows(html)[2][2] == "8 h – 20 h"
+    assert "<h1>Nouveau nom</h1>" in html
+
+
+def test_the_kept_hours_table_follows_the_day_and_the_language(client, paris, freeze):
+    freeze(MONDAY_10AM)
+    ShopFactory(territory=paris, slug="jours")
+    assert hours_rows(client.get("/paris/commerces/jours/").content.decode())[0][1].startswith(
+        "Lundi 6 janvier"
+    )
+    english = client.get("/en/paris/commerces/jours/").content.decode()
+    assert hours_rows(english)[0][1].startswith("Monday 6 January")
+    freeze(MONDAY_10AM + dt.timedelta(days=1))
+    tuesday = client.get("/paris/commerces/jours/").content.decode()
+    assert hours_rows(tuesday)[0][1].startswith("Mardi 7 janvier")

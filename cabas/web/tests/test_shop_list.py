@@ -1,5 +1,6 @@
 """The shop list: filters, distance, pagination, htmx partial, bad input and query counts."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -270,3 +271,49 @@ def test_query_count_does_not_grow_with_shops(
     assert with_5 == with_40
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_a_second_visit_within_the_minute_reads_no_shop(client, paris, taxonomy, freeze):
+    """The ids of a category's shops are kept for the data generation, the cards of a page
+    for the minute: the next visitor's page reads neither shops nor ready times."""
+    freeze(MONDAY_10AM)
+    ShopFactory.create_batch(3, territory=paris, category=taxonomy["fromagerie"])
+    url = "/paris/commerces/?category=alimentation&open=on"
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url)
+
+    assert len(names(second)) == 3
+    assert names(second) == names(first)
+    read = [query["sql"] for query in captured if '"shops_shop"' in query["sql"]]
+    assert read == []
+    assert not [query for query in captured if "fulfilment" in query["sql"]]
+
+
+def test_a_kept_list_shows_a_new_or_renamed_shop_at_once(client, paris, taxonomy, freeze):
+    freeze(MONDAY_10AM)
+    shop = ShopFactory(territory=paris, name="Fromagerie A", category=taxonomy["fromagerie"])
+    url = "/paris/commerces/?category=alimentation"
+    assert names(client.get(url)) == ["Fromagerie A"]
+
+    ShopFactory(territory=paris, name="Boulangerie B", category=taxonomy["boulangerie"])
+    assert names(client.get(url)) == ["Boulangerie B", "Fromagerie A"]
+
+    freeze(MONDAY_10AM + dt.timedelta(seconds=5))
+    shop.name = "Fromagerie C"
+    shop.save()
+    assert names(client.get(url)) == ["Boulangerie B", "Fromagerie C"]
+
+
+def test_kept_cards_follow_the_minute_and_the_language(client, paris, taxonomy, freeze):
+    freeze(MONDAY_8PM - dt.timedelta(hours=1, seconds=30))  # 18:59:30 in Paris
+    ShopFactory(territory=paris, name="Fromagerie", category=taxonomy["fromagerie"])
+    url = "/paris/commerces/?category=fromagerie"
+    assert "Ouvert · ferme à 19 h" in client.get(url).content.decode()
+    english = client.get(f"/en{url}").content.decode()
+    assert "Open · closes at 7 pm" in english and 'href="/en/paris/commerces/' in english
+
+    freeze(MONDAY_8PM - dt.timedelta(minutes=59))  # 19:01
+    html = client.get(url).content.decode()
+    assert "Fermé · ouvre demain à 9 h" in html and 'href="/en/paris/commerces/' not in html
