@@ -55,12 +55,12 @@ def worker_registration_id(page, cdp, scope: str) -> str:
     raise AssertionError(f"no service worker registration for {scope}: {registrations}")
 
 
-def notifications(page) -> list[dict]:
+def notifications(page, seconds: float = 30) -> list[dict]:
     """The notifications the service worker shows, once it has shown at least one."""
     script = """navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
         list.map(n => ({title: n.title, body: n.body, tag: n.tag, lang: n.lang,
                         icon: n.icon, url: n.data && n.data.url})))"""
-    for _attempt in range(300):
+    for _attempt in range(int(seconds * 10)):
         shown = page.evaluate(script)
         if shown:
             return shown
@@ -168,11 +168,16 @@ def test_push_switch_and_the_service_worker_showing_and_opening_an_alert(
     assert shown["title"] == "Piège" and shown["url"] == f"{origin}/"
     # A message that is not JSON still shows a notification (required for push).
     worker.evaluate("self.registration.getNotifications().then(l => l.forEach(n => n.close()))")
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": origin, "registrationId": registration_id, "data": "pas du JSON"},
-    )
-    [shown] = notifications(page)
+    # Seen once in CI on a loaded machine: the message delivered right after the close
+    # never reached the worker; the same message delivered again did. Up to three times.
+    for _attempt in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": registration_id, "data": "pas du JSON"},
+        )
+        if shown_now := notifications(page, seconds=10):
+            break
+    [shown] = shown_now
     assert (shown["title"], shown["body"]) == ("Cabas", "pas du JSON")
 
 

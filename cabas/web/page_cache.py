@@ -17,8 +17,9 @@ no pending message), such a page depends only on:
   the live rows, so a stale "en stock" ends in a clear refusal, never in an oversell.
 
 Anything else bypasses the cache: a session or message cookie, an ``Authorization``
-header, any method but GET and HEAD, an answer other than 200, an answer that sets a
-cookie other than the CSRF one.
+header, any method but GET and HEAD; and an answer is never kept when it is not a 200,
+sets a cookie other than the CSRF one, or comes from a view that wrote to the visitor's
+session or queued a message for them.
 
 The CSRF token is the one per-visitor value in such a page (the language form posts).
 Before a page is stored, every token in it is found (a 64-character string that unmasks
@@ -88,6 +89,13 @@ def _key(request: HttpRequest, view_name: str, territory_id: int, generation: st
 def _entry(request: HttpRequest, response: HttpResponse) -> tuple | None:
     """What to keep of a rendered answer, or None when it must not be shared."""
     if response.status_code != 200 or response.streaming:
+        return None
+    # What the view wrote for this visitor alone (its cookie is set after this point).
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return None
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "added_new", False):
         return None
     if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
         return None

@@ -15,6 +15,7 @@ _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 _BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 _BLOCK = re.compile(rb"BT(.*?)ET", re.S)
+_LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
 _TOKEN = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -23,10 +24,16 @@ def _body(raw: bytes) -> bytes:
     match = _STREAM.search(raw)
     if match is None:
         return raw
+    data = match.group(1)
+    # The stream is exactly /Length bytes: compressed data may itself end with the "\r"
+    # that the pattern takes for the end-of-line before "endstream" (1 stream in 256).
+    length = _LENGTH.search(raw)
+    if length is not None:
+        data = raw[match.start(1) : match.start(1) + int(length.group(1))]
     try:
-        return zlib.decompress(match.group(1))
+        return zlib.decompress(data)
     except zlib.error:
-        return match.group(1)
+        return data
 
 
 def _unescape(raw: bytes) -> bytes:

@@ -191,3 +191,32 @@ def test_the_search_api_shares_answers_between_anonymous_clients_only(paris, off
     # An error is never kept.
     assert Client().get(url + "&category=nulle").status_code == 422
     assert Client().get(url + "&category=nulle").status_code == 422
+
+
+def test_an_answer_written_for_one_visitor_is_never_kept(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from cabas.web.page_cache import _entry
+
+    def request():
+        made = rf.get("/paris/")
+        made.session = SessionStore()
+        made._messages = FallbackStorage(made)
+        return made
+
+    plain = request()
+    assert _entry(plain, HttpResponse("page")) is not None
+
+    remembered = request()
+    remembered.session["centre"] = "75018"
+    assert _entry(remembered, HttpResponse("page")) is None
+
+    told = request()
+    told._messages.add(20, "Bienvenue")
+    assert _entry(told, HttpResponse("page")) is None
+
+    cookie = HttpResponse("page")
+    cookie.set_cookie("preference", "1")
+    assert _entry(request(), cookie) is None
