@@ -311,43 +311,18 @@ def product_offers(
     with connection.cursor() as cursor:
         cursor.execute(_sellers_sql(), params)
         found = cursor.fetchall()
+    # Columns in the order of _sellers_sql: the offer's, the shop's, then "has closures".
+    shop_end = len(_OFFER_FIELDS) + len(_SHOP_FIELDS)
     rows = []
-    for (
-        offer_id,
-        sku,
-        price,
-        stock,
-        is_demo,
-        shop_id,
-        slug,
-        name,
-        address,
-        postcode,
-        city,
-        lat,
-        lon,
-        opening_hours,
-        hours_source,
-        has_closures,
-    ) in found:
+    for row in found:
+        *offer_values, is_demo = row[: len(_OFFER_FIELDS)]
+        shop = SellerShop(*row[len(_OFFER_FIELDS) : shop_end], bool(row[shop_end]))
         rows.append(
             ProductOfferRow(
-                SellerOffer(offer_id, sku, price, stock, bool(is_demo)),
-                SellerShop(
-                    shop_id,
-                    slug,
-                    name,
-                    address,
-                    postcode,
-                    city,
-                    lat,
-                    lon,
-                    opening_hours,
-                    hours_source,
-                    bool(has_closures),
-                ),
+                SellerOffer(*offer_values, bool(is_demo)),
+                shop,
                 None,
-                haversine_km(centre, Point(lat, lon)) if centre else None,
+                haversine_km(centre, Point(shop.lat, shop.lon)) if centre else None,
             )
         )
     rows.sort(

@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -22,6 +21,7 @@ from cabas.geo.distance import Point
 from cabas.shops.models import ShopStatus
 from cabas.shops.selectors import area_centre
 from cabas.territories.models import Territory
+from cabas.territories.selectors import territory_by_slug
 from cabas.web.page_cache import shared_answer
 
 from .categories import category_tree
@@ -46,28 +46,14 @@ product.
 """
 
 
-_TERRITORY_FIELDS = list(Territory._meta.concrete_fields)
-_TERRITORY_SQL = (
-    "SELECT "  # noqa: S608 (column and table names only)
-    + ", ".join(connection.ops.quote_name(field.column) for field in _TERRITORY_FIELDS)
-    + f" FROM {connection.ops.quote_name(Territory._meta.db_table)} "
-    + f"WHERE {connection.ops.quote_name('slug')} = %s "
-    + f"AND {connection.ops.quote_name('is_active')} = %s"
-)
-
-
 def _territory(slug: str) -> Territory:
-    """:func:`cabas.api.territories.territory_or_404` in one compiled query: read on every
-    search and autocomplete, the ORM's query building cost more than a cached search.
-    Never cached, so a territory deactivated or edited is seen at once."""
-    with connection.cursor() as cursor:
-        cursor.execute(_TERRITORY_SQL, [slug, True])
-        row = cursor.fetchone()
-    if row is None:
+    """:func:`cabas.api.territories.territory_or_404` without building a query: read on
+    every search and autocomplete. Never cached, so a territory deactivated or edited is
+    seen at once."""
+    territory = territory_by_slug(slug)
+    if territory is None:
         raise NotFound(message=_("Territoire introuvable."), details={"territory": slug})
-    return Territory.from_db(
-        connection.alias, [field.attname for field in _TERRITORY_FIELDS], list(row)
-    )
+    return territory
 
 
 @lru_cache(maxsize=256)

@@ -43,14 +43,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from cabas.territories.models import Territory
+from cabas.territories.selectors import territory_by_slug
 
 from . import caching
 
@@ -129,18 +128,6 @@ def _response(request: HttpRequest, entry: tuple) -> HttpResponse:
     return response
 
 
-def _active_territory_id(slug: str) -> int | None:
-    """The id of the active territory ``slug``: one indexed read, without building the
-    territory (the ORM's query and model cost most of a cached answer)."""
-    with connections[router.db_for_read(Territory)].cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {Territory._meta.db_table} WHERE slug = %s AND is_active",  # noqa: S608
-            [slug],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def shared_answer(
     request: HttpRequest, name: str, territory_id: int, render: Callable[[], HttpResponse]
 ) -> HttpResponse:
@@ -174,9 +161,9 @@ def storefront_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
         if page_seconds() <= 0 or not _cacheable_request(request):
             return render()
-        territory_id = _active_territory_id(territory)
-        if territory_id is None:
+        place = territory_by_slug(territory)
+        if place is None:
             return render()
-        return shared_answer(request, view_name, territory_id, render)
+        return shared_answer(request, view_name, place.pk, render)
 
     return wrapper
