@@ -311,15 +311,19 @@ def product_offers(
     with connection.cursor() as cursor:
         cursor.execute(_sellers_sql(), params)
         found = cursor.fetchall()
-    # Columns in the order of _sellers_sql: the offer's, the shop's, then "has closures".
-    shop_end = len(_OFFER_FIELDS) + len(_SHOP_FIELDS)
+    # Columns in the order of _sellers_sql: the offer's (is_demo last), the shop's, then
+    # "has closures"; the two flags are 0/1 on SQLite.
+    offer_end = len(_OFFER_FIELDS)
+    shop_end = offer_end + len(_SHOP_FIELDS)
     rows = []
     for row in found:
-        *offer_values, is_demo = row[: len(_OFFER_FIELDS)]
-        shop = SellerShop(*row[len(_OFFER_FIELDS) : shop_end], bool(row[shop_end]))
+        values = list(row)
+        values[offer_end - 1] = bool(values[offer_end - 1])
+        values[shop_end] = bool(values[shop_end])
+        shop = SellerShop(*values[offer_end : shop_end + 1])
         rows.append(
             ProductOfferRow(
-                SellerOffer(*offer_values, bool(is_demo)),
+                SellerOffer(*values[:offer_end]),
                 shop,
                 None,
                 haversine_km(centre, Point(shop.lat, shop.lon)) if centre else None,
